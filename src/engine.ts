@@ -1,0 +1,416 @@
+/**
+ * @module engine
+ * The Engine façade: open, add, delete, commit, search, merge, stats, close. It owns the lifecycle
+ * (what is in memory, what is on disk, when a WAL is enough and when segments are written) in one
+ * place; analysis, the index structures and scoring live in their own folders.
+ *
+ * Durability: `commit()` returns once every add/delete before it survives kill -9. Usually that is
+ * one WAL append + fsync; when the WAL has grown past `walFlushBytes` (or in `bulk` mode, which
+ * writes no WAL), commit writes the new segments and an atomic MANIFEST instead.
+ */
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type Analyzer, type AnalyzerOptions, createAnalyzer } from './analysis/index.js';
+import { FunnelError, InvalidArgumentError } from './errors.js';
+import { readDeletes, writeDeletes } from './index/deletes-file.js';
+import { acquireLock } from './index/lock.js';
+import { type IndexSettings, type Manifest, readManifest, type SegmentEntry, writeManifest } from './index/manifest.js';
+import { readSegment, writeSegment } from './index/segment-file.js';
+import { FIELDS } from './index/segment-writer.js';
+import { Shard, type SegmentState, shardOf } from './index/shard.js';
+import { Wal, type WalReplay } from './index/wal.js';
+import { type Bm25Params, DEFAULT_BM25, validateBm25 } from './search/bm25.js';
+import type { Query } from './search/query.js';
+import { type SearchOptions, type SearchResult, search } from './search/searcher.js';
+import type { DocumentInput, StoredDocument } from './types.js';
+
+export interface OpenOptions extends AnalyzerOptions {
+  /** Shards of a new index (default: one per core). Fixed once the index exists. */
+  shards?: number;
+  /** Open for searching only: no lock, no writes. */
+  readOnly?: boolean;
+  /** Bulk loading: no WAL; every commit writes segments. Faster for big loads. */
+  bulk?: boolean;
+  /** Freeze a shard's buffer into a segment at this many tokens (default 2M). */
+  bufferTokens?: number;
+  /** A commit writes segments instead of syncing the WAL once the WAL exceeds this (default 64 MB). */
+  walFlushBytes?: number;
+  /** Merge a shard's segments when it has more than this many (default 8). */
+  maxSegments?: number;
+  bm25?: Partial<Bm25Params>;
+}
+
+export interface OpenReport {
+  /** Bytes of segment and deletes files loaded. */
+  loadedBytes: number;
+  loadMs: number;
+  /** WAL operations replayed. */
+  replayedOps: number;
+  /** Bytes of a torn WAL tail dropped (never acknowledged). */
+  droppedWalBytes: number;
+}
+
+export interface IndexStats {
+  dir: string;
+  docs: number;
+  deletedDocs: number;
+  shards: { shard: number; docs: number; segments: number }[];
+  segments: number;
+  /** Bytes of index data held in memory (segments; the write buffer is not counted). */
+  memoryBytes: number;
+  /** Bytes of files in the index directory. */
+  diskBytes: number;
+  settings: IndexSettings;
+  bm25: Bm25Params;
+}
+
+export interface CommitReport {
+  /** 'wal' when the WAL was synced, 'flush' when segments and a manifest were written. */
+  mode: 'wal' | 'flush' | 'none';
+  segmentsWritten: number;
+  bytesWritten: number;
+  ms: number;
+}
+
+const DEFAULTS = { bufferTokens: 2_000_000, walFlushBytes: 64 << 20, maxSegments: 8 };
+
+export class Engine {
+  readonly dir: string;
+  readonly analyzer: Analyzer;
+  readonly settings: IndexSettings;
+  readonly openReport: OpenReport;
+  private readonly shards: Shard[];
+  private readonly options: Required<Pick<OpenOptions, 'readOnly' | 'bulk' | 'bufferTokens' | 'walFlushBytes' | 'maxSegments'>>;
+  private params: Bm25Params;
+  private manifest: Manifest;
+  private wal: Wal | null = null;
+  private releaseLock: (() => void) | null = null;
+  private dirty = false;
+  private closed = false;
+
+  private constructor(dir: string, manifest: Manifest, options: OpenOptions, release: (() => void) | null) {
+    this.dir = dir;
+    this.manifest = manifest;
+    this.settings = manifest.settings;
+    this.releaseLock = release;
+    this.options = {
+      readOnly: options.readOnly ?? false,
+      bulk: options.bulk ?? false,
+      bufferTokens: options.bufferTokens ?? DEFAULTS.bufferTokens,
+      walFlushBytes: options.walFlushBytes ?? DEFAULTS.walFlushBytes,
+      maxSegments: options.maxSegments ?? DEFAULTS.maxSegments,
+    };
+    this.params = validateBm25({
+      ...DEFAULT_BM25,
+      ...options.bm25,
+      fieldWeights: { ...DEFAULT_BM25.fieldWeights, ...options.bm25?.fieldWeights },
+    });
+    this.analyzer = createAnalyzer(manifest.settings.analyzer);
+    const nextSeq = () => this.manifest.nextSeq++;
+    this.shards = Array.from(
+      { length: manifest.settings.shards },
+      (_, i) => new Shard(i, this.analyzer, { bufferTokens: this.options.bufferTokens, nextSeq }),
+    );
+    this.openReport = { loadedBytes: 0, loadMs: 0, replayedOps: 0, droppedWalBytes: 0 };
+  }
+
+  /**
+   * Opens the index in `dir`, creating it when the directory holds none (unless read-only).
+   * @example
+   *   const engine = await Engine.open('./my-index');
+   *   engine.add({ id: 'a', title: 'Hello', text: 'hello world' });
+   *   await engine.commit();
+   *   engine.search('hello').hits[0].id; // 'a'
+   *   await engine.close();
+   */
+  static async open(dir: string, options: OpenOptions = {}): Promise<Engine> {
+    const started = performance.now();
+    const readOnly = options.readOnly ?? false;
+    if (!fs.existsSync(dir)) {
+      if (readOnly) throw new FunnelError('INDEX_NOT_FOUND', `${dir}: no index here (directory does not exist)`);
+      fs.mkdirSync(dir, { recursive: true });
+    }
+    const release = readOnly ? null : acquireLock(dir);
+    try {
+      let manifest = readManifest(dir);
+      if (!manifest) {
+        if (readOnly) throw new FunnelError('INDEX_NOT_FOUND', `${dir}: no index here (no MANIFEST)`);
+        manifest = newManifest(options);
+        writeManifest(dir, manifest);
+      }
+      const engine = new Engine(dir, manifest, options, release);
+      engine.load();
+      engine.openReport.loadMs = performance.now() - started;
+      return engine;
+    } catch (err) {
+      release?.();
+      throw err;
+    }
+  }
+
+  private load(): void {
+    const { dir, manifest } = this;
+    const states = new Map<number, SegmentState>();
+    for (const entry of manifest.segments) {
+      const file = path.join(dir, entry.file);
+      if (!fs.existsSync(file)) {
+        throw new FunnelError('CORRUPT_INDEX', `${file}: segment named in MANIFEST is missing`);
+      }
+      const { segment, bytes } = readSegment(file, manifest.settings.fields);
+      this.openReport.loadedBytes += bytes;
+      let deleted: Uint8Array | null = null;
+      if (entry.deletes) {
+        deleted = readDeletes(path.join(dir, entry.deletes), segment.docCount);
+        this.openReport.loadedBytes += deleted.length;
+      }
+      const state = this.shards[entry.shard].attach(segment, entry.file, deleted, entry.seq);
+      state.deletesFile = entry.deletes;
+      states.set(entry.seq, state);
+    }
+    const walFile = path.join(dir, manifest.wal);
+    const replay: WalReplay = Wal.replay(walFile, (op) => {
+      if (op.type === 'add') this.route(op.doc.id).add(op.doc);
+      else this.route(op.id).delete(op.id);
+    });
+    this.openReport.replayedOps = replay.ops;
+    this.openReport.droppedWalBytes = replay.droppedBytes;
+    if (replay.ops > 0) this.dirty = true;
+    if (!this.options.readOnly && !this.options.bulk) this.wal = Wal.open(walFile, replay.validBytes);
+  }
+
+  private route(id: string): Shard {
+    return this.shards[shardOf(id, this.shards.length)];
+  }
+
+  private writable(op: string): void {
+    if (this.closed) throw new FunnelError('INDEX_CLOSED', `${op}: index ${this.dir} is closed`);
+    if (this.options.readOnly) throw new InvalidArgumentError(`${op}: index ${this.dir} is open read-only`);
+  }
+
+  /** Adds or replaces (same id) a document; searchable at once, durable after `commit()`. */
+  add(doc: DocumentInput): void {
+    this.writable('add');
+    validateDocument(doc);
+    const clean: DocumentInput = { id: doc.id, title: doc.title ?? '', text: doc.text };
+    if (doc.meta && Object.keys(doc.meta).length > 0) clean.meta = doc.meta;
+    this.route(doc.id).add(clean);
+    this.wal?.append({ type: 'add', doc: clean });
+    this.dirty = true;
+  }
+
+  /** Deletes a document by id; returns whether it existed. */
+  delete(id: string): boolean {
+    this.writable('delete');
+    const existed = this.route(id).delete(id);
+    if (existed) {
+      this.wal?.append({ type: 'delete', id });
+      this.dirty = true;
+    }
+    return existed;
+  }
+
+  /** Makes every change so far durable. */
+  async commit(options: { flush?: boolean } = {}): Promise<CommitReport> {
+    this.writable('commit');
+    const started = performance.now();
+    if (!this.dirty && !options.flush) return { mode: 'none', segmentsWritten: 0, bytesWritten: 0, ms: 0 };
+    if (this.wal && !options.flush && this.wal.size < this.options.walFlushBytes) {
+      this.wal.sync();
+      if (this.wal.size < this.options.walFlushBytes) {
+        this.dirty = false;
+        return { mode: 'wal', segmentsWritten: 0, bytesWritten: 0, ms: performance.now() - started };
+      }
+    }
+    const report = this.flush();
+    return { ...report, ms: performance.now() - started };
+  }
+
+  /** Writes unpersisted segments and deletes, merges per policy, then a new MANIFEST and WAL. */
+  private flush(force = false): Omit<CommitReport, 'ms'> {
+    let segmentsWritten = 0;
+    let bytesWritten = 0;
+    const gen = this.manifest.generation + 1;
+    for (const shard of this.shards) {
+      shard.refresh();
+      const fresh = shard.segments.filter((s) => s.file === null);
+      if (fresh.length > 1) shard.merge(fresh);
+      this.applyMergePolicy(shard, force);
+      for (const state of shard.segments) {
+        if (state.file === null) {
+          const name = `s${shard.id}-${state.seq}.seg`;
+          bytesWritten += writeSegment(path.join(this.dir, name), state.segment, this.settings.fields);
+          state.file = name;
+          segmentsWritten++;
+          if (state.deleted) state.deletesDirty = state.deletedCount > 0;
+        }
+        if (state.deletesDirty && state.deleted) {
+          const name = `s${shard.id}-${state.seq}.${gen}.del`;
+          bytesWritten += writeDeletes(path.join(this.dir, name), state.deleted);
+          state.deletesFile = name;
+          state.deletesDirty = false;
+        }
+      }
+    }
+    const oldWal = this.manifest.wal;
+    const walName = `wal-${gen}.log`;
+    const segments: SegmentEntry[] = [];
+    for (const shard of this.shards) {
+      for (const s of shard.segments) {
+        segments.push({
+          shard: shard.id,
+          seq: s.seq,
+          file: s.file!,
+          docCount: s.segment.docCount,
+          bytes: s.segment.byteSize,
+          deletes: s.deletesFile,
+        });
+      }
+    }
+    // The new WAL must exist (empty) before the manifest points at it.
+    const nextWal = this.options.bulk ? null : Wal.open(path.join(this.dir, walName), 0);
+    this.manifest = { ...this.manifest, generation: gen, segments, wal: walName };
+    writeManifest(this.dir, this.manifest);
+    this.wal?.close();
+    this.wal = nextWal;
+    if (oldWal !== walName) fs.rmSync(path.join(this.dir, oldWal), { force: true });
+    this.removeUnreferenced();
+    this.dirty = false;
+    return { mode: 'flush', segmentsWritten, bytesWritten };
+  }
+
+  /** Keeps at most `maxSegments` per shard by merging the smallest ones (all of them when forced). */
+  private applyMergePolicy(shard: Shard, force: boolean): void {
+    if (force) {
+      if (shard.segments.length > 1 || shard.segments.some((s) => s.deletedCount > 0)) shard.merge(shard.segments);
+      return;
+    }
+    const max = this.options.maxSegments;
+    if (shard.segments.length <= max) return;
+    const bySize = [...shard.segments].sort((a, b) => a.segment.docCount - b.segment.docCount);
+    shard.merge(bySize.slice(0, shard.segments.length - max + 1));
+  }
+
+  private removeUnreferenced(): void {
+    const keep = new Set<string>(['MANIFEST', 'LOCK', this.manifest.wal]);
+    for (const s of this.manifest.segments) {
+      keep.add(s.file);
+      if (s.deletes) keep.add(s.deletes);
+    }
+    for (const name of fs.readdirSync(this.dir)) {
+      if (keep.has(name)) continue;
+      if (/^(s\d+-\d+\.(seg|\d+\.del)|wal-\d+\.log|.*\.tmp)$/.test(name)) fs.rmSync(path.join(this.dir, name), { force: true });
+    }
+  }
+
+  /** Merges every shard down to one segment and drops deleted documents; durable when it returns. */
+  async merge(): Promise<CommitReport> {
+    this.writable('merge');
+    const started = performance.now();
+    const report = this.flush(true);
+    return { ...report, ms: performance.now() - started };
+  }
+
+  /** Ranked search; see search/parse-query for the syntax. */
+  search(query: string | Query, options: SearchOptions = {}): SearchResult {
+    if (this.closed) throw new FunnelError('INDEX_CLOSED', `search: index ${this.dir} is closed`);
+    return search(
+      { shards: this.shards, analyzer: this.analyzer, fields: this.settings.fields, params: this.params },
+      query,
+      options,
+    );
+  }
+
+  /** The stored document with this id, or undefined. */
+  get(id: string): StoredDocument | undefined {
+    const loc = this.route(id).locate(id);
+    return loc ? loc.state.segment.document(loc.doc) : undefined;
+  }
+
+  /** The BM25 parameters in use; `setBm25` changes them for later searches (no reindexing). */
+  get bm25(): Bm25Params {
+    return this.params;
+  }
+
+  setBm25(params: Partial<Bm25Params>): void {
+    this.params = validateBm25({
+      ...this.params,
+      ...params,
+      fieldWeights: { ...this.params.fieldWeights, ...params.fieldWeights },
+    });
+  }
+
+  stats(): IndexStats {
+    let docs = 0;
+    let deletedDocs = 0;
+    let segments = 0;
+    let memoryBytes = 0;
+    const shards = this.shards.map((shard) => {
+      shard.refresh();
+      for (const s of shard.segments) {
+        deletedDocs += s.deletedCount;
+        memoryBytes += s.segment.byteSize + (s.deleted?.byteLength ?? 0);
+      }
+      segments += shard.segments.length;
+      docs += shard.docCount;
+      return { shard: shard.id, docs: shard.docCount, segments: shard.segments.length };
+    });
+    let diskBytes = 0;
+    for (const name of fs.readdirSync(this.dir)) diskBytes += fs.statSync(path.join(this.dir, name)).size;
+    return { dir: this.dir, docs, deletedDocs, shards, segments, memoryBytes, diskBytes, settings: this.settings, bm25: this.params };
+  }
+
+  /** Commits pending changes (unless `commit: false` or read-only) and releases the index. */
+  async close(options: { commit?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (!this.options.readOnly && (options.commit ?? true) && this.dirty) await this.commit();
+    } finally {
+      this.wal?.close();
+      this.wal = null;
+      this.closed = true;
+      this.releaseLock?.();
+      this.releaseLock = null;
+    }
+  }
+}
+
+function newManifest(options: OpenOptions): Manifest {
+  const shards = options.shards ?? Math.max(1, os.availableParallelism());
+  if (!Number.isInteger(shards) || shards < 1 || shards > 1024) {
+    throw new InvalidArgumentError(`open: illegal shards=${shards}, must be an integer in [1, 1024]`);
+  }
+  const analyzer = createAnalyzer(options);
+  return {
+    generation: 1,
+    settings: {
+      shards,
+      fields: [...FIELDS],
+      analyzer: {
+        language: analyzer.options.language,
+        stopwords: analyzer.options.stopwords,
+        stem: analyzer.options.stem,
+      },
+    },
+    segments: [],
+    wal: 'wal-1.log',
+    nextSeq: 1,
+  };
+}
+
+function validateDocument(doc: DocumentInput): void {
+  if (doc === null || typeof doc !== 'object') throw new InvalidArgumentError('add: document must be an object');
+  if (typeof doc.id !== 'string' || doc.id.length === 0) {
+    throw new InvalidArgumentError(`add: document id must be a non-empty string, got ${JSON.stringify(doc.id)}`);
+  }
+  if (typeof doc.text !== 'string') {
+    throw new InvalidArgumentError(`add: document ${JSON.stringify(doc.id)}: text must be a string`);
+  }
+  if (doc.title !== undefined && typeof doc.title !== 'string') {
+    throw new InvalidArgumentError(`add: document ${JSON.stringify(doc.id)}: title must be a string`);
+  }
+  if (doc.meta !== undefined && (doc.meta === null || typeof doc.meta !== 'object' || Array.isArray(doc.meta))) {
+    throw new InvalidArgumentError(`add: document ${JSON.stringify(doc.id)}: meta must be an object`);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * @module index/codec/postings
+ * The byte layout of one term's postings (see FORMAT.md), and nothing else:
+ *
+ *   DocsFreqs --> <DocCode, Freq?>^docFreq      DocCode = varint(docDelta * 2 + (freq == 1 ? 1 : 0))
+ *   Positions --> <<PosDelta>^freq>^docFreq     PosDelta = varint, restarts at 0 for each document
+ *
+ * Deltas are from the previous document; the first document's delta is its id + 1 (previous = -1).
+ * A frequency of 1, the common case, costs no byte at all (Lucene's old .frq trick).
+ */
+
+import type { ByteWriter } from './byte-writer.js';
+
+/** Appends one posting (doc ids strictly increasing within a term). */
+export function writeDocFreq(out: ByteWriter, docDelta: number, freq: number): void {
+  if (freq === 1) out.writeVarint(docDelta * 2 + 1);
+  else {
+    out.writeVarint(docDelta * 2);
+    out.writeVarint(freq);
+  }
+}
+
+/**
+ * Decodes a whole term's docs and freqs into caller-owned scratch arrays (no allocation).
+ * Returns the number of postings. The arrays must hold at least docFreq entries.
+ */
+export function decodeDocsFreqs(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  docs: Int32Array,
+  freqs: Int32Array,
+): number {
+  let pos = start;
+  let doc = -1;
+  let n = 0;
+  while (pos < end) {
+    let b = bytes[pos++];
+    let v = b & 0x7f;
+    if (b >= 0x80) {
+      b = bytes[pos++];
+      v |= (b & 0x7f) << 7;
+      if (b >= 0x80) {
+        b = bytes[pos++];
+        v |= (b & 0x7f) << 14;
+        if (b >= 0x80) {
+          b = bytes[pos++];
+          v |= (b & 0x7f) << 21;
+          if (b >= 0x80) {
+            b = bytes[pos++];
+            v += (b & 0x7f) * 268435456;
+          }
+        }
+      }
+    }
+    doc += v >>> 1;
+    if (v & 1) freqs[n] = 1;
+    else {
+      b = bytes[pos++];
+      let f = b & 0x7f;
+      if (b >= 0x80) {
+        let shift = 7;
+        do {
+          b = bytes[pos++];
+          f += (b & 0x7f) * 2 ** shift;
+          shift += 7;
+        } while (b >= 0x80);
+      }
+      freqs[n] = f;
+    }
+    docs[n++] = doc;
+  }
+  return n;
+}
+
+/**
+ * A forward cursor over one term's postings with positions, for phrase matching and merging.
+ * Positions must be read (or skipped) for every document in order: `next()` skips them if not read.
+ */
+export class PostingsCursor {
+  doc = -1;
+  freq = 0;
+  private pos: number;
+  private posPos: number;
+  private positionsRead = true;
+  private readonly end: number;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    start: number,
+    end: number,
+    private readonly positionBytes: Uint8Array,
+    positionsStart: number,
+  ) {
+    this.pos = start;
+    this.end = end;
+    this.posPos = positionsStart;
+  }
+
+  /** Advances to the next document; returns false at the end. */
+  next(): boolean {
+    if (!this.positionsRead) this.skipPositions();
+    if (this.pos >= this.end) {
+      this.doc = 0x7fffffff;
+      return false;
+    }
+    const v = this.varint();
+    this.doc += Math.floor(v / 2);
+    this.freq = v & 1 ? 1 : this.varint();
+    this.positionsRead = false;
+    return true;
+  }
+
+  /** Advances to the first document >= target; returns false at the end. */
+  advance(target: number): boolean {
+    while (this.doc < target) if (!this.next()) return false;
+    return true;
+  }
+
+  /** Reads the current document's positions into `out` (length >= freq); returns freq. */
+  positions(out: Int32Array): number {
+    const bytes = this.positionBytes;
+    let p = this.posPos;
+    let prev = 0;
+    for (let i = 0; i < this.freq; i++) {
+      let b = bytes[p++];
+      let v = b & 0x7f;
+      let shift = 7;
+      while (b >= 0x80) {
+        b = bytes[p++];
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      prev += v;
+      out[i] = prev;
+    }
+    this.posPos = p;
+    this.positionsRead = true;
+    return this.freq;
+  }
+
+  private skipPositions(): void {
+    const bytes = this.positionBytes;
+    let p = this.posPos;
+    for (let i = 0; i < this.freq; i++) while (bytes[p++] >= 0x80);
+    this.posPos = p;
+    this.positionsRead = true;
+  }
+
+  private varint(): number {
+    const bytes = this.bytes;
+    let b = bytes[this.pos++];
+    let v = b & 0x7f;
+    let shift = 7;
+    while (b >= 0x80) {
+      b = bytes[this.pos++];
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    return v;
+  }
+}

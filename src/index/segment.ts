@@ -1,0 +1,118 @@
+/**
+ * @module index/segment
+ * An immutable segment: per searchable field a term dictionary, postings and one-byte length norms;
+ * a document store (id, title, text, metadata JSON); a metadata index. Readers only: nothing mutates
+ * a Segment after it is built. Deletions live beside it, in the shard (see `SegmentState`).
+ */
+
+import { decodeDocsFreqs, PostingsCursor } from './codec/postings.js';
+import { MetaIndex } from './meta-index.js';
+import type { StoredColumn } from './stored-column.js';
+import type { TermDictionary } from './term-dictionary.js';
+import type { MetaValue, StoredDocument } from '../types.js';
+
+/** The inverted index of one field in one segment. */
+export interface FieldPostings {
+  readonly terms: TermDictionary;
+  /** Per term ordinal: number of docs containing it. */
+  readonly docFreq: Uint32Array;
+  /** Per term ordinal, `postingsOffsets[o]..[o+1]` in `postings`; length = terms + 1. */
+  readonly postingsOffsets: Float64Array;
+  readonly postings: Uint8Array;
+  /** Per term ordinal, start of its positions in `positions`. */
+  readonly positionsOffsets: Float64Array;
+  readonly positions: Uint8Array;
+  /** One byte per doc: the encoded field length. */
+  readonly norms: Uint8Array;
+  /** Sum of the field's exact lengths over all docs (deleted ones included until merged). */
+  readonly sumLength: number;
+  /** Largest docFreq of any term: the scratch size a full decode needs. */
+  readonly maxDocFreq: number;
+}
+
+export interface SegmentParts {
+  docCount: number;
+  fields: FieldPostings[];
+  ids: StoredColumn;
+  titles: StoredColumn;
+  texts: StoredColumn;
+  /** JSON of each doc's metadata, '' when none. */
+  metas: StoredColumn;
+  meta?: MetaIndex;
+}
+
+export class Segment {
+  readonly docCount: number;
+  readonly fields: readonly FieldPostings[];
+  readonly ids: StoredColumn;
+  readonly titles: StoredColumn;
+  readonly texts: StoredColumn;
+  readonly metas: StoredColumn;
+  readonly meta: MetaIndex;
+
+  constructor(parts: SegmentParts) {
+    this.docCount = parts.docCount;
+    this.fields = parts.fields;
+    this.ids = parts.ids;
+    this.titles = parts.titles;
+    this.texts = parts.texts;
+    this.metas = parts.metas;
+    this.meta = parts.meta ?? MetaIndex.build(readMetas(parts.metas));
+  }
+
+  /** Term ordinal in field `field`, or -1. */
+  lookup(field: number, term: string): number {
+    return this.fields[field].terms.lookup(term);
+  }
+
+  docFreq(field: number, ordinal: number): number {
+    return this.fields[field].docFreq[ordinal];
+  }
+
+  /** Decodes a term's postings into scratch arrays; returns the count. */
+  decode(field: number, ordinal: number, docs: Int32Array, freqs: Int32Array): number {
+    const f = this.fields[field];
+    return decodeDocsFreqs(f.postings, f.postingsOffsets[ordinal], f.postingsOffsets[ordinal + 1], docs, freqs);
+  }
+
+  /** A cursor with positions over a term's postings. */
+  cursor(field: number, ordinal: number): PostingsCursor {
+    const f = this.fields[field];
+    return new PostingsCursor(
+      f.postings,
+      f.postingsOffsets[ordinal],
+      f.postingsOffsets[ordinal + 1],
+      f.positions,
+      f.positionsOffsets[ordinal],
+    );
+  }
+
+  metaOf(doc: number): Record<string, MetaValue | MetaValue[]> {
+    const json = this.metas.get(doc);
+    return json === '' ? {} : JSON.parse(json);
+  }
+
+  document(doc: number): StoredDocument {
+    return { id: this.ids.get(doc), title: this.titles.get(doc), text: this.texts.get(doc), meta: this.metaOf(doc) };
+  }
+
+  /** Bytes held by this segment's arrays. */
+  get byteSize(): number {
+    let n = 0;
+    for (const f of this.fields) {
+      n += f.terms.bytes.byteLength + f.terms.offsets.byteLength + f.docFreq.byteLength;
+      n += f.postingsOffsets.byteLength + f.postings.byteLength + f.positionsOffsets.byteLength;
+      n += f.positions.byteLength + f.norms.byteLength;
+    }
+    for (const c of [this.ids, this.titles, this.texts, this.metas]) n += c.bytes.byteLength + c.offsets.byteLength;
+    return n;
+  }
+}
+
+function readMetas(column: StoredColumn): (Record<string, MetaValue | MetaValue[]> | undefined)[] {
+  const out: (Record<string, MetaValue | MetaValue[]> | undefined)[] = new Array(column.size);
+  for (let d = 0; d < column.size; d++) {
+    out[d] = column.byteLength(d) === 0 ? undefined : JSON.parse(column.get(d));
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * @module index/shard
+ * One shard: a list of immutable segments with their deletions, plus one live SegmentWriter.
+ * Documents are routed here by a hash of their id (`shardOf`). The shard maps external ids to doc
+ * addresses so that deletes and updates by id are O(1). It knows nothing about files or scoring:
+ * the engine persists it, the searcher scores it.
+ */
+
+import type { Analyzer } from '../analysis/index.js';
+import type { DocumentInput } from '../types.js';
+import { type MergeSource, mergeSegments } from './merge.js';
+import type { Segment } from './segment.js';
+import { SegmentWriter } from './segment-writer.js';
+
+/** A segment plus the mutable state the shard keeps beside it. */
+export interface SegmentState {
+  /** Unique within the index; names the segment's file. */
+  readonly seq: number;
+  readonly segment: Segment;
+  /** One byte per doc, 1 = deleted; null until the first delete. */
+  deleted: Uint8Array | null;
+  deletedCount: number;
+  /** File name once persisted, else null (then the WAL or the next flush covers it). */
+  file: string | null;
+  /** Deletes file name, when deletes were persisted. */
+  deletesFile: string | null;
+  /** Deletes changed since they were last persisted. */
+  deletesDirty: boolean;
+}
+
+const ADDR_SCALE = 2 ** 32;
+
+/** FNV-1a over the UTF-16 code units of the id: stable across runs and platforms. */
+export function shardOf(id: string, shardCount: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shardCount;
+}
+
+export interface ShardOptions {
+  /** Freeze the buffer into a segment once it holds this many tokens. */
+  bufferTokens: number;
+  /** Allocates index-wide unique segment numbers. */
+  nextSeq: () => number;
+}
+
+export class Shard {
+  readonly id: number;
+  segments: SegmentState[] = [];
+  private readonly writer: SegmentWriter;
+  private readonly options: ShardOptions;
+  /** External id -> seq * 2^32 + doc for segments, -(local + 1) for the buffer. */
+  private readonly ids = new Map<string, number>();
+  private readonly bySeq = new Map<number, SegmentState>();
+  private bufferDeleted: number[] = [];
+
+  constructor(id: number, analyzer: Analyzer, options: ShardOptions) {
+    this.id = id;
+    this.writer = new SegmentWriter(analyzer);
+    this.options = options;
+  }
+
+  /** Live documents, buffer included. */
+  get docCount(): number {
+    return this.ids.size;
+  }
+
+  get bufferedDocs(): number {
+    return this.writer.docCount;
+  }
+
+  /** Adds or replaces a document. Searchable after the next `refresh()`. */
+  add(doc: DocumentInput): void {
+    this.delete(doc.id);
+    const local = this.writer.add(doc);
+    this.ids.set(doc.id, -(local + 1));
+    if (this.writer.tokenCount >= this.options.bufferTokens) this.refresh();
+  }
+
+  /** Deletes by external id; returns whether it existed. */
+  delete(id: string): boolean {
+    const addr = this.ids.get(id);
+    if (addr === undefined) return false;
+    this.ids.delete(id);
+    if (addr < 0) {
+      this.bufferDeleted.push(-addr - 1);
+      return true;
+    }
+    const state = this.bySeq.get(Math.floor(addr / ADDR_SCALE));
+    if (!state) throw new Error(`shard ${this.id}: id ${id} points at a missing segment`);
+    markDeleted(state, addr % ADDR_SCALE);
+    return true;
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** Where a live document is: its segment state and doc number (refreshes the buffer first). */
+  locate(id: string): { state: SegmentState; doc: number } | undefined {
+    let addr = this.ids.get(id);
+    if (addr === undefined) return undefined;
+    if (addr < 0) {
+      this.refresh();
+      addr = this.ids.get(id)!;
+    }
+    return { state: this.bySeq.get(Math.floor(addr / ADDR_SCALE))!, doc: addr % ADDR_SCALE };
+  }
+
+  /** Freezes buffered documents into a new in-memory segment, so searches see them. */
+  refresh(): SegmentState | null {
+    if (this.writer.docCount === 0) return null;
+    const segment = this.writer.freeze();
+    const state = this.attach(segment, null);
+    for (const local of this.bufferDeleted) markDeleted(state, local);
+    this.bufferDeleted = [];
+    return state;
+  }
+
+  /** Adds a loaded or merged segment; registers its live ids. */
+  attach(segment: Segment, file: string | null, deleted: Uint8Array | null = null, seq?: number): SegmentState {
+    const state: SegmentState = {
+      seq: seq ?? this.options.nextSeq(),
+      segment,
+      deleted,
+      deletedCount: 0,
+      file,
+      deletesFile: null,
+      deletesDirty: false,
+    };
+    if (deleted) for (let d = 0; d < deleted.length; d++) state.deletedCount += deleted[d] ? 1 : 0;
+    this.segments.push(state);
+    this.bySeq.set(state.seq, state);
+    const base = state.seq * ADDR_SCALE;
+    for (let d = 0; d < segment.docCount; d++) {
+      if (deleted?.[d]) continue;
+      const id = segment.ids.get(d);
+      const prev = this.ids.get(id);
+      // The buffer and later segments hold newer versions; an older copy here is already replaced.
+      if (prev === undefined || prev >= 0) this.ids.set(id, base + d);
+    }
+    return state;
+  }
+
+  /** Merges the given segments (all of this shard) into one; returns the new state. */
+  merge(states: readonly SegmentState[]): SegmentState {
+    const sources: MergeSource[] = states.map((s) => ({ segment: s.segment, deleted: s.deleted }));
+    const merged = mergeSegments(sources);
+    const gone = new Set(states);
+    this.segments = this.segments.filter((s) => !gone.has(s));
+    for (const s of states) this.bySeq.delete(s.seq);
+    const state: SegmentState = {
+      seq: this.options.nextSeq(),
+      segment: merged,
+      deleted: null,
+      deletedCount: 0,
+      file: null,
+      deletesFile: null,
+      deletesDirty: false,
+    };
+    this.segments.push(state);
+    this.bySeq.set(state.seq, state);
+    const base = state.seq * ADDR_SCALE;
+    for (let d = 0; d < merged.docCount; d++) this.ids.set(merged.ids.get(d), base + d);
+    return state;
+  }
+}
+
+function markDeleted(state: SegmentState, doc: number): void {
+  if (!state.deleted) state.deleted = new Uint8Array(state.segment.docCount);
+  if (state.deleted[doc]) return;
+  state.deleted[doc] = 1;
+  state.deletedCount++;
+  state.deletesDirty = true;
+}

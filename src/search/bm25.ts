@@ -1,0 +1,55 @@
+/**
+ * @module search/bm25
+ * BM25 (Robertson and Zaragoza; Lucene's variant). Per query and field, one Float64Array(256) holds
+ * k1 * (1 - b + b * length / avgLength) for each one-byte norm, so scoring a posting is one lookup:
+ *
+ *   score = boost * idf * tf * (k1 + 1) / (tf + cache[norm])
+ *   idf   = ln(1 + (N - df + 0.5) / (df + 0.5))        never negative, unlike the original
+ *
+ * Each field is scored with its own statistics and the per-field scores are summed with weights.
+ */
+
+import { InvalidArgumentError } from '../errors.js';
+import { FIELD_NORM_TABLE } from '../index/codec/field-norm.js';
+
+export interface Bm25Params {
+  /** Term-frequency saturation, >= 0. */
+  k1: number;
+  /** Length normalization, in [0, 1]. */
+  b: number;
+  /** Weight of each searchable field in the sum. */
+  fieldWeights: Record<string, number>;
+}
+
+/** Chosen on ../shared/data (see docs/RANKING.md). */
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, fieldWeights: { title: 2, text: 1 } };
+
+export function validateBm25(p: Bm25Params): Bm25Params {
+  if (!Number.isFinite(p.k1) || p.k1 < 0) {
+    throw new InvalidArgumentError(`bm25: illegal k1=${p.k1}, must be a finite number >= 0`);
+  }
+  if (!Number.isFinite(p.b) || p.b < 0 || p.b > 1) {
+    throw new InvalidArgumentError(`bm25: illegal b=${p.b}, must be in [0, 1]`);
+  }
+  for (const [f, w] of Object.entries(p.fieldWeights)) {
+    if (!Number.isFinite(w) || w < 0) throw new InvalidArgumentError(`bm25: illegal weight ${f}=${w}, must be >= 0`);
+  }
+  return p;
+}
+
+export function idf(docCount: number, docFreq: number): number {
+  return Math.log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
+}
+
+/** The per-norm denominator table for one field. */
+export function normCache(k1: number, b: number, avgLength: number): Float64Array {
+  const cache = new Float64Array(256);
+  const avg = avgLength > 0 ? avgLength : 1;
+  for (let n = 0; n < 256; n++) cache[n] = k1 * (1 - b + (b * FIELD_NORM_TABLE[n]) / avg);
+  return cache;
+}
+
+/** The BM25 contribution of one (term, doc) pair, given the field's table: the reference formula. */
+export function bm25Score(tf: number, normByte: number, termIdf: number, k1: number, cache: Float64Array): number {
+  return (termIdf * tf * (k1 + 1)) / (tf + cache[normByte]);
+}

@@ -1,0 +1,98 @@
+/**
+ * @module search/plan
+ * Query + global statistics → a scoring plan (the "Weight"): per clause and field, an idf and a
+ * weight; per field, the BM25 norm table. Statistics are summed over every segment of every shard
+ * before any shard scores, so a sharded index ranks exactly like an unsharded one.
+ */
+
+import type { Segment } from '../index/segment.js';
+import { type Bm25Params, idf, normCache } from './bm25.js';
+import type { Clause, Filter, Query } from './query.js';
+
+export interface FieldWeight {
+  field: number;
+  idf: number;
+  /** Clause boost × field weight. */
+  weight: number;
+}
+
+export interface PlannedClause {
+  clause: Clause;
+  fields: FieldWeight[];
+  /** Bit of this clause in the must mask, 0 if it is not a required clause. */
+  mustBit: number;
+}
+
+export interface Plan {
+  clauses: PlannedClause[];
+  filters: Filter[];
+  caches: Float64Array[];
+  k1: number;
+  /** All must bits or-ed; a doc must have every one. */
+  mustMask: number;
+  /** True when at least one clause scores (should or must); otherwise filters alone select. */
+  scoring: boolean;
+}
+
+/** Collection statistics summed over all given segments (deleted docs included until merged). */
+export interface CollectionStats {
+  docCount: number;
+  sumLength: number[];
+  docFreq(field: number, term: string): number;
+}
+
+export function collectionStats(segments: readonly Segment[], fieldCount: number): CollectionStats {
+  let docCount = 0;
+  const sumLength = new Array<number>(fieldCount).fill(0);
+  for (const s of segments) {
+    docCount += s.docCount;
+    for (let f = 0; f < fieldCount; f++) sumLength[f] += s.fields[f].sumLength;
+  }
+  const cache = new Map<string, number>();
+  return {
+    docCount,
+    sumLength,
+    docFreq(field, term) {
+      const key = `${field}\u0000${term}`;
+      let df = cache.get(key);
+      if (df === undefined) {
+        df = 0;
+        for (const s of segments) {
+          const o = s.lookup(field, term);
+          if (o >= 0) df += s.docFreq(field, o);
+        }
+        cache.set(key, df);
+      }
+      return df;
+    },
+  };
+}
+
+export function makePlan(query: Query, stats: CollectionStats, fields: readonly string[], params: Bm25Params): Plan {
+  const clauses: PlannedClause[] = [];
+  let nextBit = 0;
+  let mustMask = 0;
+  let scoring = false;
+  for (const clause of query.clauses) {
+    const targets = clause.field === null ? fields.map((_, i) => i) : [fields.indexOf(clause.field)];
+    const fw: FieldWeight[] = [];
+    for (const f of targets) {
+      if (f < 0) continue;
+      const weight = clause.weight * (params.fieldWeights[fields[f]] ?? 1);
+      let sum = 0;
+      for (const term of clause.terms) sum += idf(stats.docCount, stats.docFreq(f, term));
+      fw.push({ field: f, idf: sum, weight });
+    }
+    let mustBit = 0;
+    if (clause.occur === 'must' && nextBit < 31) {
+      mustBit = 1 << nextBit++;
+      mustMask |= mustBit;
+    }
+    if (clause.occur !== 'mustNot') scoring = true;
+    clauses.push({ clause, fields: fw, mustBit });
+  }
+  const caches = fields.map((_, f) =>
+    normCache(params.k1, params.b, stats.docCount > 0 ? stats.sumLength[f] / stats.docCount : 1),
+  );
+  return { clauses, filters: query.filters, caches, k1: params.k1, mustMask, scoring };
+}

@@ -1,0 +1,248 @@
+/**
+ * @module search/score-segment
+ * The "Scorer": runs a plan over one segment, term at a time. Each clause's postings are decoded in
+ * bulk into scratch arrays and added into a score accumulator; touched docs are listed so that
+ * collecting and resetting cost O(matches), not O(segment). This exhaustive path is what a wide
+ * stage-1 k (30,000) wants; its cost is the sum of the query terms' posting lengths.
+ */
+
+import type { SegmentState } from '../index/shard.js';
+import type { Plan } from './plan.js';
+import type { Filter } from './query.js';
+
+/** Reusable buffers, grown on demand; one per searcher (searches are synchronous). */
+export class Scratch {
+  acc = new Float64Array(0);
+  seen = new Uint8Array(0);
+  must = new Uint32Array(0);
+  excluded = new Uint8Array(0);
+  touched = new Int32Array(0);
+  docs = new Int32Array(0);
+  freqs = new Int32Array(0);
+  positions: Int32Array[] = [];
+
+  ensureDocs(n: number): void {
+    if (this.acc.length >= n) return;
+    this.acc = new Float64Array(n);
+    this.seen = new Uint8Array(n);
+    this.must = new Uint32Array(n);
+    this.excluded = new Uint8Array(n);
+    this.touched = new Int32Array(n);
+  }
+
+  ensurePostings(n: number): void {
+    if (this.docs.length >= n) return;
+    this.docs = new Int32Array(n);
+    this.freqs = new Int32Array(n);
+  }
+}
+
+export interface SegmentWork {
+  /** Postings decoded and scored. */
+  postings: number;
+  /** Documents that matched (before top-k). */
+  matched: number;
+}
+
+/** Scores a segment and calls `collect(score, doc)` for every matching live doc. */
+export function scoreSegment(
+  state: SegmentState,
+  plan: Plan,
+  scratch: Scratch,
+  collect: (score: number, doc: number) => void,
+): SegmentWork {
+  const seg = state.segment;
+  const n = seg.docCount;
+  scratch.ensureDocs(n);
+  const { acc, seen, must, excluded, touched } = scratch;
+  const deleted = state.deleted;
+  const filterMask = plan.filters.length > 0 ? buildFilter(state, plan.filters) : null;
+  let touchedCount = 0;
+  let postings = 0;
+  let excludedAny = false;
+
+  for (const pc of plan.clauses) {
+    const { clause } = pc;
+    const negative = clause.occur === 'mustNot';
+    for (const fw of pc.fields) {
+      const cache = plan.caches[fw.field];
+      const norms = seg.fields[fw.field].norms;
+      const k1p1 = plan.k1 + 1;
+      const w = fw.weight * fw.idf * k1p1;
+      if (clause.terms.length === 1) {
+        const ord = seg.lookup(fw.field, clause.terms[0]);
+        if (ord < 0) continue;
+        const df = seg.docFreq(fw.field, ord);
+        scratch.ensurePostings(df);
+        const { docs, freqs } = scratch;
+        const count = seg.decode(fw.field, ord, docs, freqs);
+        postings += count;
+        if (negative) {
+          for (let i = 0; i < count; i++) excluded[docs[i]] = 1;
+          excludedAny = true;
+          continue;
+        }
+        const bit = pc.mustBit;
+        for (let i = 0; i < count; i++) {
+          const d = docs[i];
+          const tf = freqs[i];
+          if (seen[d] === 0) {
+            seen[d] = 1;
+            touched[touchedCount++] = d;
+          }
+          acc[d] += (w * tf) / (tf + cache[norms[d]]);
+          if (bit) must[d] |= bit;
+        }
+      } else {
+        postings += phrase(state, fw.field, clause.terms, clause.offsets, scratch, (d, tf) => {
+          if (negative) {
+            excluded[d] = 1;
+            excludedAny = true;
+            return;
+          }
+          if (seen[d] === 0) {
+            seen[d] = 1;
+            touched[touchedCount++] = d;
+          }
+          acc[d] += (w * tf) / (tf + cache[norms[d]]);
+          if (pc.mustBit) must[d] |= pc.mustBit;
+        });
+      }
+    }
+  }
+
+  let matched = 0;
+  const mustMask = plan.mustMask;
+  if (!plan.scoring) {
+    // Filters alone: every live doc that passes them, unscored.
+    if (filterMask) {
+      for (let d = 0; d < n; d++) {
+        if (filterMask[d] !== 1 || (deleted && deleted[d]) || (excludedAny && excluded[d])) continue;
+        matched++;
+        collect(0, d);
+      }
+    }
+  } else {
+    for (let i = 0; i < touchedCount; i++) {
+      const d = touched[i];
+      if (
+        !(deleted && deleted[d]) &&
+        !(excludedAny && excluded[d]) &&
+        (mustMask === 0 || (must[d] & mustMask) === mustMask) &&
+        (filterMask === null || filterMask[d] === 1)
+      ) {
+        matched++;
+        collect(acc[d], d);
+      }
+    }
+  }
+  // Reset only what was touched.
+  for (let i = 0; i < touchedCount; i++) {
+    const d = touched[i];
+    acc[d] = 0;
+    seen[d] = 0;
+    must[d] = 0;
+  }
+  if (excludedAny) excluded.fill(0, 0, n);
+  return { postings, matched };
+}
+
+/** Finds docs where the terms occur at the given relative offsets; calls back with the phrase count. */
+function phrase(
+  state: SegmentState,
+  field: number,
+  terms: readonly string[],
+  offsets: readonly number[],
+  scratch: Scratch,
+  emit: (doc: number, freq: number) => void,
+): number {
+  const seg = state.segment;
+  const ords: number[] = [];
+  for (const t of terms) {
+    const o = seg.lookup(field, t);
+    if (o < 0) return 0;
+    ords.push(o);
+  }
+  const cursors = ords.map((o) => seg.cursor(field, o));
+  while (scratch.positions.length < cursors.length) scratch.positions.push(new Int32Array(64));
+  let postings = 0;
+  if (!cursors[0].next()) return 0;
+  let target = cursors[0].doc;
+  for (;;) {
+    // Align every cursor on one doc.
+    let aligned = true;
+    for (const c of cursors) {
+      if (!c.advance(target)) return postings;
+      postings++;
+      if (c.doc > target) {
+        target = c.doc;
+        aligned = false;
+        break;
+      }
+    }
+    if (aligned) {
+      const lists: Int32Array[] = [];
+      const counts: number[] = [];
+      for (let i = 0; i < cursors.length; i++) {
+        if (scratch.positions[i].length < cursors[i].freq) scratch.positions[i] = new Int32Array(cursors[i].freq * 2);
+        counts.push(cursors[i].positions(scratch.positions[i]));
+        lists.push(scratch.positions[i]);
+      }
+      const freq = phraseFreq(lists, counts, offsets);
+      if (freq > 0) emit(target, freq);
+      if (!cursors[0].next()) return postings;
+      target = cursors[0].doc;
+    }
+  }
+}
+
+/** Counts start positions p of list 0 such that every list i holds p + offsets[i]. */
+function phraseFreq(lists: Int32Array[], counts: number[], offsets: readonly number[]): number {
+  let freq = 0;
+  const idx = new Int32Array(lists.length);
+  outer: for (let a = 0; a < counts[0]; a++) {
+    const start = lists[0][a] - offsets[0];
+    for (let i = 1; i < lists.length; i++) {
+      const want = start + offsets[i];
+      const list = lists[i];
+      while (idx[i] < counts[i] && list[idx[i]] < want) idx[i]++;
+      if (idx[i] >= counts[i]) break outer;
+      if (list[idx[i]] !== want) continue outer;
+    }
+    freq++;
+  }
+  return freq;
+}
+
+/** One byte per doc: 1 when the doc passes every filter group (same key = OR, keys = AND, negations). */
+function buildFilter(state: SegmentState, filters: readonly Filter[]): Uint8Array {
+  const seg = state.segment;
+  const n = seg.docCount;
+  const groups = new Map<string, Filter[]>();
+  const negated: Filter[] = [];
+  for (const f of filters) {
+    if (f.negate) negated.push(f);
+    else {
+      const g = groups.get(f.key);
+      if (g) g.push(f);
+      else groups.set(f.key, [f]);
+    }
+  }
+  const mask = new Uint8Array(n).fill(1);
+  const tmp = new Uint8Array(n);
+  const apply = (f: Filter, out: Uint8Array) => {
+    if (f.kind === 'exact') seg.meta.markExact(f.key, f.value, out, 1);
+    else seg.meta.markRange(f.key, f.min, f.max, f.minInclusive, f.maxInclusive, out, 1);
+  };
+  for (const group of groups.values()) {
+    tmp.fill(0);
+    for (const f of group) apply(f, tmp);
+    for (let d = 0; d < n; d++) mask[d] &= tmp[d];
+  }
+  for (const f of negated) {
+    tmp.fill(0);
+    apply(f, tmp);
+    for (let d = 0; d < n; d++) if (tmp[d]) mask[d] = 0;
+  }
+  return mask;
+}

@@ -1,0 +1,139 @@
+/**
+ * @module search/searcher
+ * Fan-out and merge. A search parses the query once, sums statistics over every shard, builds one
+ * plan, lets each shard score its segments into its own top-k (`searchShard`: plain data in, plain
+ * data out, so a shard can move to a worker or another machine), then merges the shards' lists by
+ * (score desc, id asc) and fetches titles and snippets for the final hits only.
+ */
+
+import type { Analyzer } from '../analysis/index.js';
+import { FunnelError, InvalidArgumentError } from '../errors.js';
+import type { Shard, SegmentState } from '../index/shard.js';
+import type { Hit } from '../types.js';
+import type { Bm25Params } from './bm25.js';
+import { parseQuery } from './parse-query.js';
+import { collectionStats, makePlan, type Plan } from './plan.js';
+import type { Query } from './query.js';
+import { Scratch, scoreSegment } from './score-segment.js';
+import { makeSnippet } from './snippet.js';
+import { TopK } from './top-k.js';
+
+export interface SearchOptions {
+  /** Number of hits, 1..1,000,000 (default 10). */
+  k?: number;
+  /** Include title and metadata (default true). */
+  stored?: boolean;
+  /** Add a snippet with the matches marked (default false). */
+  snippets?: boolean;
+  markers?: [string, string];
+}
+
+export interface SearchWork {
+  shards: number;
+  segments: number;
+  postings: number;
+  matched: number;
+}
+
+export interface SearchResult {
+  hits: Hit[];
+  /** Documents that matched the query (before top-k). */
+  total: number;
+  tookMs: number;
+  work: SearchWork;
+  query: Query;
+}
+
+/** One shard's answer: plain data. */
+export interface ShardHits {
+  hits: { id: string; score: number; seq: number; doc: number }[];
+  postings: number;
+  matched: number;
+  segments: number;
+}
+
+export const MAX_K = 1_000_000;
+
+const scratch = new Scratch();
+
+/** Scores every segment of a shard and returns its top k. */
+export function searchShard(shard: Shard, plan: Plan, k: number): ShardHits {
+  const states: SegmentState[] = shard.segments;
+  const topk = new TopK(k, (ref) => {
+    const s = Math.floor(ref / 2 ** 32);
+    return states[s].segment.ids.get(ref % 2 ** 32);
+  });
+  let postings = 0;
+  let matched = 0;
+  for (let s = 0; s < states.length; s++) {
+    const base = s * 2 ** 32;
+    const work = scoreSegment(states[s], plan, scratch, (score, doc) => topk.offer(score, base + doc));
+    postings += work.postings;
+    matched += work.matched;
+  }
+  const hits = topk.drain().map(({ score, ref }) => {
+    const state = states[Math.floor(ref / 2 ** 32)];
+    const doc = ref % 2 ** 32;
+    return { id: state.segment.ids.get(doc), score, seq: state.seq, doc };
+  });
+  return { hits, postings, matched, segments: states.length };
+}
+
+export interface SearcherContext {
+  shards: readonly Shard[];
+  analyzer: Analyzer;
+  fields: readonly string[];
+  params: Bm25Params;
+}
+
+export function search(ctx: SearcherContext, input: string | Query, options: SearchOptions = {}): SearchResult {
+  const started = performance.now();
+  const k = options.k ?? 10;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
+    throw new InvalidArgumentError(`search: illegal k=${k}, must be an integer in [1, ${MAX_K}]`);
+  }
+  for (const shard of ctx.shards) shard.refresh();
+  const segments = ctx.shards.flatMap((s) => s.segments.map((st) => st.segment));
+  const metaKeys = new Set<string>();
+  for (const seg of segments) for (const key of seg.meta.keys.keys()) metaKeys.add(key);
+  let query: Query;
+  try {
+    query =
+      typeof input === 'string' ? parseQuery(input, { analyzer: ctx.analyzer, fields: ctx.fields, metaKeys }) : input;
+  } catch (err) {
+    if (err instanceof FunnelError) throw err;
+    query = { clauses: [], filters: [] };
+  }
+  const stats = collectionStats(segments, ctx.fields.length);
+  const plan = makePlan(query, stats, ctx.fields, ctx.params);
+
+  const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k));
+  const merged = perShard.flatMap((r) => r.hits);
+  merged.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const top = merged.slice(0, k);
+
+  const stored = options.stored ?? true;
+  const snippetTerms = options.snippets ? new Set(query.clauses.filter((c) => c.occur !== 'mustNot').flatMap((c) => c.terms)) : null;
+  const bySeq = new Map<number, SegmentState>();
+  if (stored || snippetTerms) for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
+  const hits: Hit[] = top.map((h) => {
+    const hit: Hit = { id: h.id, score: h.score, title: '' };
+    if (stored || snippetTerms) {
+      const seg = bySeq.get(h.seq)!.segment;
+      hit.title = seg.titles.get(h.doc);
+      if (stored) {
+        const meta = seg.metaOf(h.doc);
+        if (Object.keys(meta).length > 0) hit.meta = meta;
+      }
+      if (snippetTerms) hit.snippet = makeSnippet(seg.texts.get(h.doc), snippetTerms, ctx.analyzer, { markers: options.markers });
+    }
+    return hit;
+  });
+  const work: SearchWork = { shards: ctx.shards.length, segments: 0, postings: 0, matched: 0 };
+  for (const r of perShard) {
+    work.segments += r.segments;
+    work.postings += r.postings;
+    work.matched += r.matched;
+  }
+  return { hits, total: work.matched, tookMs: performance.now() - started, work, query };
+}
