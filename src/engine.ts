@@ -16,10 +16,16 @@ import { type Analyzer, type AnalyzerOptions, createAnalyzer } from './analysis/
 import { FunnelError, InvalidArgumentError } from './errors.js';
 import { readDeletes, writeDeletes } from './index/deletes-file.js';
 import { acquireLock } from './index/lock.js';
-import { type IndexSettings, type Manifest, readManifest, type SegmentEntry, writeManifest } from './index/manifest.js';
+import {
+  type IndexSettings,
+  type Manifest,
+  readManifest,
+  type SegmentEntry,
+  writeManifest,
+} from './index/manifest.js';
 import { readSegment, writeSegment } from './index/segment-file.js';
 import { FIELDS } from './index/segment-writer.js';
-import { Shard, type SegmentState, shardOf } from './index/shard.js';
+import { type SegmentState, Shard, shardOf } from './index/shard.js';
 import { Wal, type WalReplay } from './index/wal.js';
 import { type Bm25Params, DEFAULT_BM25, validateBm25 } from './search/bm25.js';
 import type { Query } from './search/query.js';
@@ -82,7 +88,9 @@ export class Engine {
   readonly settings: IndexSettings;
   readonly openReport: OpenReport;
   private readonly shards: Shard[];
-  private readonly options: Required<Pick<OpenOptions, 'readOnly' | 'bulk' | 'bufferTokens' | 'walFlushBytes' | 'maxSegments'>>;
+  private readonly options: Required<
+    Pick<OpenOptions, 'readOnly' | 'bulk' | 'bufferTokens' | 'walFlushBytes' | 'maxSegments'>
+  >;
   private params: Bm25Params;
   private manifest: Manifest;
   private wal: Wal | null = null;
@@ -129,7 +137,8 @@ export class Engine {
     const started = performance.now();
     const readOnly = options.readOnly ?? false;
     if (!fs.existsSync(dir)) {
-      if (readOnly) throw new FunnelError('INDEX_NOT_FOUND', `${dir}: no index here (directory does not exist)`);
+      if (readOnly)
+        throw new FunnelError('INDEX_NOT_FOUND', `${dir}: no index here (directory does not exist)`);
       fs.mkdirSync(dir, { recursive: true });
     }
     const release = readOnly ? null : acquireLock(dir);
@@ -283,7 +292,8 @@ export class Engine {
   /** Keeps at most `maxSegments` per shard by merging the smallest ones (all of them when forced). */
   private applyMergePolicy(shard: Shard, force: boolean): void {
     if (force) {
-      if (shard.segments.length > 1 || shard.segments.some((s) => s.deletedCount > 0)) shard.merge(shard.segments);
+      if (shard.segments.length > 1 || shard.segments.some((s) => s.deletedCount > 0))
+        shard.merge(shard.segments);
       return;
     }
     const max = this.options.maxSegments;
@@ -300,7 +310,8 @@ export class Engine {
     }
     for (const name of fs.readdirSync(this.dir)) {
       if (keep.has(name)) continue;
-      if (/^(s\d+-\d+\.(seg|\d+\.del)|wal-\d+\.log|.*\.tmp)$/.test(name)) fs.rmSync(path.join(this.dir, name), { force: true });
+      if (/^(s\d+-\d+\.(seg|\d+\.del)|wal-\d+\.log|.*\.tmp)$/.test(name))
+        fs.rmSync(path.join(this.dir, name), { force: true });
     }
   }
 
@@ -358,7 +369,17 @@ export class Engine {
     });
     let diskBytes = 0;
     for (const name of fs.readdirSync(this.dir)) diskBytes += fs.statSync(path.join(this.dir, name)).size;
-    return { dir: this.dir, docs, deletedDocs, shards, segments, memoryBytes, diskBytes, settings: this.settings, bm25: this.params };
+    return {
+      dir: this.dir,
+      docs,
+      deletedDocs,
+      shards,
+      segments,
+      memoryBytes,
+      diskBytes,
+      settings: this.settings,
+      bm25: this.params,
+    };
   }
 
   /** Commits pending changes (unless `commit: false` or read-only) and releases the index. */
@@ -400,9 +421,12 @@ function newManifest(options: OpenOptions): Manifest {
 }
 
 function validateDocument(doc: DocumentInput): void {
-  if (doc === null || typeof doc !== 'object') throw new InvalidArgumentError('add: document must be an object');
+  if (doc === null || typeof doc !== 'object')
+    throw new InvalidArgumentError('add: document must be an object');
   if (typeof doc.id !== 'string' || doc.id.length === 0) {
-    throw new InvalidArgumentError(`add: document id must be a non-empty string, got ${JSON.stringify(doc.id)}`);
+    throw new InvalidArgumentError(
+      `add: document id must be a non-empty string, got ${JSON.stringify(doc.id)}`,
+    );
   }
   if (typeof doc.text !== 'string') {
     throw new InvalidArgumentError(`add: document ${JSON.stringify(doc.id)}: text must be a string`);
@@ -410,7 +434,10 @@ function validateDocument(doc: DocumentInput): void {
   if (doc.title !== undefined && typeof doc.title !== 'string') {
     throw new InvalidArgumentError(`add: document ${JSON.stringify(doc.id)}: title must be a string`);
   }
-  if (doc.meta !== undefined && (doc.meta === null || typeof doc.meta !== 'object' || Array.isArray(doc.meta))) {
+  if (
+    doc.meta !== undefined &&
+    (doc.meta === null || typeof doc.meta !== 'object' || Array.isArray(doc.meta))
+  ) {
     throw new InvalidArgumentError(`add: document ${JSON.stringify(doc.id)}: meta must be an object`);
   }
 }

@@ -20,7 +20,12 @@ const HEADER_BYTES = 12;
 const FOOTER_BYTES = 8;
 
 /** Writes `chunks` as a container file, durably and atomically. Returns the file size. */
-export function writeContainer(file: string, magic: string, version: number, chunks: readonly Uint8Array[]): number {
+export function writeContainer(
+  file: string,
+  magic: string,
+  version: number,
+  chunks: readonly Uint8Array[],
+): number {
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   let size = 0;
@@ -95,13 +100,19 @@ export function readContainer(
 ): { body: Uint8Array; bodyOffset: number; fileBytes: number } {
   const bytes = readWhole(file);
   if (bytes.length < HEADER_BYTES + FOOTER_BYTES) {
-    throw new CorruptIndexError(file, `truncated: ${bytes.length} bytes, expected at least ${HEADER_BYTES + FOOTER_BYTES}`);
+    throw new CorruptIndexError(
+      file,
+      `truncated: ${bytes.length} bytes, expected at least ${HEADER_BYTES + FOOTER_BYTES}`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const actualMagic = Buffer.from(bytes.subarray(0, 8)).toString('latin1').replace(/\0+$/, '');
   const expected = magic.replace(/\0+$/, '');
   if (actualMagic !== expected) {
-    throw new CorruptIndexError(file, `bad magic: actual ${JSON.stringify(actualMagic)} vs expected ${JSON.stringify(expected)}`);
+    throw new CorruptIndexError(
+      file,
+      `bad magic: actual ${JSON.stringify(actualMagic)} vs expected ${JSON.stringify(expected)}`,
+    );
   }
   const actualVersion = view.getUint32(8, true);
   if (actualVersion !== version) throw new IndexFormatError(file, actualVersion, version);
@@ -112,7 +123,10 @@ export function readContainer(
   const stored = view.getUint32(end, true);
   const actual = crc32(bytes.subarray(0, end));
   if (stored !== actual) {
-    throw new CorruptIndexError(file, `checksum mismatch: actual crc32=${hex(actual)} vs stored ${hex(stored)}`);
+    throw new CorruptIndexError(
+      file,
+      `checksum mismatch: actual crc32=${hex(actual)} vs stored ${hex(stored)}`,
+    );
   }
   return { body: bytes.subarray(HEADER_BYTES, end), bodyOffset: HEADER_BYTES, fileBytes: bytes.length };
 }

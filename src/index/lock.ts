@@ -8,14 +8,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FunnelError } from '../errors.js';
 
+/** Directories this process holds (a pid check cannot tell two opens in one process apart). */
+const held = new Set<string>();
+
 export function acquireLock(dir: string): () => void {
   const file = path.join(dir, 'LOCK');
+  const key = fs.realpathSync(dir);
+  if (held.has(key))
+    throw new FunnelError('INDEX_LOCKED', `${dir}: index is already open for writing in this process`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx');
       fs.writeSync(fd, String(process.pid));
       fs.closeSync(fd);
+      held.add(key);
       return () => {
+        held.delete(key);
         try {
           if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
         } catch {

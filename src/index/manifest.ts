@@ -55,7 +55,8 @@ export function readManifest(dir: string): Manifest | null {
   const { body } = readContainer(file, MAGIC, VERSION);
   try {
     const m = JSON.parse(new ByteReader(body).readString()) as Manifest;
-    if (!Array.isArray(m.segments) || typeof m.wal !== 'string' || !m.settings) throw new Error('missing fields');
+    if (!Array.isArray(m.segments) || typeof m.wal !== 'string' || !m.settings)
+      throw new Error('missing fields');
     return m;
   } catch (err) {
     throw new CorruptIndexError(file, `unreadable manifest: ${(err as Error).message}`);

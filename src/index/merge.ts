@@ -47,7 +47,12 @@ export function mergeSegments(sources: readonly MergeSource[]): Segment {
   });
 }
 
-function mergeField(sources: readonly MergeSource[], maps: Int32Array[], f: number, docCount: number): FieldPostings {
+function mergeField(
+  sources: readonly MergeSource[],
+  maps: Int32Array[],
+  f: number,
+  docCount: number,
+): FieldPostings {
   const inputs = sources.map((s) => s.segment.fields[f]);
   const cursors = new Int32Array(inputs.length);
   const termBytes = new ByteWriter(1 << 16);
@@ -118,13 +123,12 @@ function mergeField(sources: readonly MergeSource[], maps: Int32Array[], f: numb
   for (let s = 0; s < inputs.length; s++) {
     const map = maps[s];
     const src = inputs[s].norms;
-    let deletedLength = 0;
     for (let d = 0; d < map.length; d++) {
-      if (map[d] >= 0) norms[map[d]] = src[d];
-      else deletedLength += FIELD_NORM_TABLE[src[d]];
+      if (map[d] < 0) continue;
+      norms[map[d]] = src[d];
+      // Field sums are sums of norm-decoded lengths (see segment-writer), so this is exact.
+      sumLength += FIELD_NORM_TABLE[src[d]];
     }
-    // Exact lengths of kept docs are not stored; subtract the deleted docs' (slightly rounded) lengths.
-    sumLength += Math.max(0, inputs[s].sumLength - deletedLength);
   }
 
   return {

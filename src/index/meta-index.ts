@@ -60,7 +60,10 @@ export class MetaIndex {
         for (const value of values) {
           if (value === null || value === undefined) continue;
           let byValue = exact.get(key);
-          if (!byValue) exact.set(key, (byValue = new Map()));
+          if (!byValue) {
+            byValue = new Map();
+            exact.set(key, byValue);
+          }
           const k = metaKey(value);
           const list = byValue.get(k);
           if (!list) byValue.set(k, [doc]);
@@ -68,7 +71,10 @@ export class MetaIndex {
           const num = metaNumber(value);
           if (num !== undefined) {
             let col = numeric.get(key);
-            if (!col) numeric.set(key, (col = { docs: [], values: [] }));
+            if (!col) {
+              col = { docs: [], values: [] };
+              numeric.set(key, col);
+            }
             col.docs.push(doc);
             col.values.push(num);
           }
@@ -97,13 +103,22 @@ export class MetaIndex {
   }
 
   /** Sets bits for docs with a numeric `key` value in [min, max] (bounds inclusive as flagged). */
-  markRange(key: string, min: number, max: number, minInclusive: boolean, maxInclusive: boolean, out: Uint8Array, mark: number): void {
+  markRange(
+    key: string,
+    min: number,
+    max: number,
+    minInclusive: boolean,
+    maxInclusive: boolean,
+    out: Uint8Array,
+    mark: number,
+  ): void {
     const k = this.keys.get(key);
     if (!k) return;
     const { numericDocs, numericValues } = k;
     for (let i = 0; i < numericDocs.length; i++) {
       const v = numericValues[i];
-      if ((minInclusive ? v >= min : v > min) && (maxInclusive ? v <= max : v < max)) out[numericDocs[i]] |= mark;
+      if ((minInclusive ? v >= min : v > min) && (maxInclusive ? v <= max : v < max))
+        out[numericDocs[i]] |= mark;
     }
   }
 }

@@ -88,16 +88,23 @@ export function writeSegment(file: string, segment: Segment, fieldNames: readonl
 }
 
 /** Loads a segment file; throws CorruptIndexError naming the file on any inconsistency. */
-export function readSegment(file: string, fieldNames: readonly string[]): { segment: Segment; bytes: number } {
+export function readSegment(
+  file: string,
+  fieldNames: readonly string[],
+): { segment: Segment; bytes: number } {
   const { body, fileBytes } = readContainer(file, SEGMENT_MAGIC, SEGMENT_VERSION);
   try {
     const r = new ByteReader(body);
     const buffer = body.buffer;
     const base = body.byteOffset;
-    const arr = <T extends Typed>(make: (b: ArrayBufferLike, off: number, len: number) => T, width: number): T => {
+    const arr = <T extends Typed>(
+      make: (b: ArrayBufferLike, off: number, len: number) => T,
+      width: number,
+    ): T => {
       const len = r.readF64();
       r.pos += (8 - ((base + r.pos) % 8)) % 8;
-      if (len % width !== 0 || r.pos + len > body.length) throw new RangeError(`array of ${len} bytes at ${r.pos}`);
+      if (len % width !== 0 || r.pos + len > body.length)
+        throw new RangeError(`array of ${len} bytes at ${r.pos}`);
       const a = make(buffer, base + r.pos, len / width);
       r.pos += len;
       return a;
@@ -114,7 +121,8 @@ export function readSegment(file: string, fieldNames: readonly string[]): { segm
     const fields: FieldPostings[] = [];
     for (let i = 0; i < fieldCount; i++) {
       const name = r.readString();
-      if (name !== fieldNames[i]) throw new RangeError(`field ${i}: actual "${name}" vs expected "${fieldNames[i]}"`);
+      if (name !== fieldNames[i])
+        throw new RangeError(`field ${i}: actual "${name}" vs expected "${fieldNames[i]}"`);
       const sumLength = r.readF64();
       const maxDocFreq = r.readF64();
       const terms = new TermDictionary(u8(), u32());
@@ -130,7 +138,9 @@ export function readSegment(file: string, fieldNames: readonly string[]): { segm
         maxDocFreq,
       };
       if (field.norms.length !== docCount || field.docFreq.length !== terms.size) {
-        throw new RangeError(`field ${name}: norms=${field.norms.length} docs=${docCount} terms=${terms.size}`);
+        throw new RangeError(
+          `field ${name}: norms=${field.norms.length} docs=${docCount} terms=${terms.size}`,
+        );
       }
       fields.push(field);
     }

@@ -8,7 +8,7 @@
 import type { Analyzer } from '../analysis/index.js';
 import type { DocumentInput } from '../types.js';
 import { ByteWriter } from './codec/byte-writer.js';
-import { encodeFieldNorm } from './codec/field-norm.js';
+import { encodeFieldNorm, FIELD_NORM_TABLE } from './codec/field-norm.js';
 import { writeDocFreq } from './codec/postings.js';
 import { U32Buffer } from './growable.js';
 import { type FieldPostings, Segment } from './segment.js';
@@ -75,7 +75,8 @@ export class SegmentWriter {
         fb.tokPos.push(positions[i]);
       }
       fb.lengths.push(analyzed.length);
-      fb.sumLength += analyzed.length;
+      // The sum of the lengths the norms stand for, so that merging (which only has norms) keeps it exact.
+      fb.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(analyzed.length)];
     }
     this.ids.push(doc.id);
     this.titles.push(title);

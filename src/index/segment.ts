@@ -5,11 +5,11 @@
  * a Segment after it is built. Deletions live beside it, in the shard (see `SegmentState`).
  */
 
+import type { MetaValue, StoredDocument } from '../types.js';
 import { decodeDocsFreqs, PostingsCursor } from './codec/postings.js';
 import { MetaIndex } from './meta-index.js';
 import type { StoredColumn } from './stored-column.js';
 import type { TermDictionary } from './term-dictionary.js';
-import type { MetaValue, StoredDocument } from '../types.js';
 
 /** The inverted index of one field in one segment. */
 export interface FieldPostings {
@@ -24,7 +24,7 @@ export interface FieldPostings {
   readonly positions: Uint8Array;
   /** One byte per doc: the encoded field length. */
   readonly norms: Uint8Array;
-  /** Sum of the field's exact lengths over all docs (deleted ones included until merged). */
+  /** Sum over all docs (deleted ones included until merged) of the lengths their norms stand for. */
   readonly sumLength: number;
   /** Largest docFreq of any term: the scratch size a full decode needs. */
   readonly maxDocFreq: number;
@@ -72,7 +72,13 @@ export class Segment {
   /** Decodes a term's postings into scratch arrays; returns the count. */
   decode(field: number, ordinal: number, docs: Int32Array, freqs: Int32Array): number {
     const f = this.fields[field];
-    return decodeDocsFreqs(f.postings, f.postingsOffsets[ordinal], f.postingsOffsets[ordinal + 1], docs, freqs);
+    return decodeDocsFreqs(
+      f.postings,
+      f.postingsOffsets[ordinal],
+      f.postingsOffsets[ordinal + 1],
+      docs,
+      freqs,
+    );
   }
 
   /** A cursor with positions over a term's postings. */
@@ -93,7 +99,12 @@ export class Segment {
   }
 
   document(doc: number): StoredDocument {
-    return { id: this.ids.get(doc), title: this.titles.get(doc), text: this.texts.get(doc), meta: this.metaOf(doc) };
+    return {
+      id: this.ids.get(doc),
+      title: this.titles.get(doc),
+      text: this.texts.get(doc),
+      meta: this.metaOf(doc),
+    };
   }
 
   /** Bytes held by this segment's arrays. */
@@ -104,7 +115,8 @@ export class Segment {
       n += f.postingsOffsets.byteLength + f.postings.byteLength + f.positionsOffsets.byteLength;
       n += f.positions.byteLength + f.norms.byteLength;
     }
-    for (const c of [this.ids, this.titles, this.texts, this.metas]) n += c.bytes.byteLength + c.offsets.byteLength;
+    for (const c of [this.ids, this.titles, this.texts, this.metas])
+      n += c.bytes.byteLength + c.offsets.byteLength;
     return n;
   }
 }

@@ -114,14 +114,24 @@ export class Shard {
   refresh(): SegmentState | null {
     if (this.writer.docCount === 0) return null;
     const segment = this.writer.freeze();
-    const state = this.attach(segment, null);
-    for (const local of this.bufferDeleted) markDeleted(state, local);
+    let deleted: Uint8Array | null = null;
+    if (this.bufferDeleted.length > 0) {
+      deleted = new Uint8Array(segment.docCount);
+      for (const local of this.bufferDeleted) deleted[local] = 1;
+    }
     this.bufferDeleted = [];
-    return state;
+    // Buffer docs keep their numbers: local doc i becomes segment doc i.
+    return this.attach(segment, null, deleted, undefined, true);
   }
 
   /** Adds a loaded or merged segment; registers its live ids. */
-  attach(segment: Segment, file: string | null, deleted: Uint8Array | null = null, seq?: number): SegmentState {
+  attach(
+    segment: Segment,
+    file: string | null,
+    deleted: Uint8Array | null = null,
+    seq?: number,
+    fromBuffer = false,
+  ): SegmentState {
     const state: SegmentState = {
       seq: seq ?? this.options.nextSeq(),
       segment,
@@ -131,7 +141,10 @@ export class Shard {
       deletesFile: null,
       deletesDirty: false,
     };
-    if (deleted) for (let d = 0; d < deleted.length; d++) state.deletedCount += deleted[d] ? 1 : 0;
+    if (deleted) {
+      for (let d = 0; d < deleted.length; d++) state.deletedCount += deleted[d] ? 1 : 0;
+      state.deletesDirty = state.deletedCount > 0;
+    }
     this.segments.push(state);
     this.bySeq.set(state.seq, state);
     const base = state.seq * ADDR_SCALE;
@@ -139,8 +152,8 @@ export class Shard {
       if (deleted?.[d]) continue;
       const id = segment.ids.get(d);
       const prev = this.ids.get(id);
-      // The buffer and later segments hold newer versions; an older copy here is already replaced.
-      if (prev === undefined || prev >= 0) this.ids.set(id, base + d);
+      // Loading: a later segment or the buffer holds the newer version of a repeated id.
+      if (fromBuffer || prev === undefined || prev >= 0) this.ids.set(id, base + d);
     }
     return state;
   }

@@ -1,10 +1,13 @@
 /**
  * @module search/bm25
  * BM25 (Robertson and Zaragoza; Lucene's variant). Per query and field, one Float64Array(256) holds
- * k1 * (1 - b + b * length / avgLength) for each one-byte norm, so scoring a posting is one lookup:
+ * 1 / (k1 * (1 - b + b * length / avgLength)) for each one-byte norm, so scoring a posting is one
+ * lookup. With w = boost * idf * (k1 + 1):
  *
- *   score = boost * idf * tf * (k1 + 1) / (tf + cache[norm])
+ *   score = w * tf / (tf + K)  =  w - w / (1 + tf * cache[norm])       (K = 1 / cache[norm])
  *   idf   = ln(1 + (N - df + 0.5) / (df + 0.5))        never negative, unlike the original
+ *
+ * The second form is Lucene's rewrite: it stays monotone in tf under float rounding (and k1 = 0).
  *
  * Each field is scored with its own statistics and the per-field scores are summed with weights.
  */
@@ -32,7 +35,8 @@ export function validateBm25(p: Bm25Params): Bm25Params {
     throw new InvalidArgumentError(`bm25: illegal b=${p.b}, must be in [0, 1]`);
   }
   for (const [f, w] of Object.entries(p.fieldWeights)) {
-    if (!Number.isFinite(w) || w < 0) throw new InvalidArgumentError(`bm25: illegal weight ${f}=${w}, must be >= 0`);
+    if (!Number.isFinite(w) || w < 0)
+      throw new InvalidArgumentError(`bm25: illegal weight ${f}=${w}, must be >= 0`);
   }
   return p;
 }
@@ -41,15 +45,22 @@ export function idf(docCount: number, docFreq: number): number {
   return Math.log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
 }
 
-/** The per-norm denominator table for one field. */
+/** The per-norm table for one field: 1 / (k1 * (1 - b + b * length / avgLength)). */
 export function normCache(k1: number, b: number, avgLength: number): Float64Array {
   const cache = new Float64Array(256);
   const avg = avgLength > 0 ? avgLength : 1;
-  for (let n = 0; n < 256; n++) cache[n] = k1 * (1 - b + (b * FIELD_NORM_TABLE[n]) / avg);
+  for (let n = 0; n < 256; n++) cache[n] = 1 / (k1 * (1 - b + (b * FIELD_NORM_TABLE[n]) / avg));
   return cache;
 }
 
-/** The BM25 contribution of one (term, doc) pair, given the field's table: the reference formula. */
-export function bm25Score(tf: number, normByte: number, termIdf: number, k1: number, cache: Float64Array): number {
-  return (termIdf * tf * (k1 + 1)) / (tf + cache[normByte]);
+/** The BM25 contribution of one (term, doc) pair, exactly as the scorer computes it. */
+export function bm25Score(
+  tf: number,
+  normByte: number,
+  termIdf: number,
+  k1: number,
+  cache: Float64Array,
+): number {
+  const w = termIdf * (k1 + 1);
+  return w - w / (1 + tf * cache[normByte]);
 }

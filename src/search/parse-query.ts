@@ -64,7 +64,13 @@ export function parseQuery(input: string, ctx: ParseContext): Query {
   return { clauses: clauses.slice(0, MAX_CLAUSES), filters };
 }
 
-function addClauses(out: Clause[], value: string, tok: RawToken, field: string | null, analyzer: Analyzer): void {
+function addClauses(
+  out: Clause[],
+  value: string,
+  tok: RawToken,
+  field: string | null,
+  analyzer: Analyzer,
+): void {
   const analyzed = analyzer.analyze(value, 'query');
   const { terms, positions } = analyzed;
   if (terms.length === 0) return;
@@ -175,5 +181,7 @@ function* lex(text: string): Generator<RawToken> {
 }
 
 function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 0x3000 || code === 0xa0;
+  return (
+    code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 0x3000 || code === 0xa0
+  );
 }

@@ -68,7 +68,12 @@ export function collectionStats(segments: readonly Segment[], fieldCount: number
   };
 }
 
-export function makePlan(query: Query, stats: CollectionStats, fields: readonly string[], params: Bm25Params): Plan {
+export function makePlan(
+  query: Query,
+  stats: CollectionStats,
+  fields: readonly string[],
+  params: Bm25Params,
+): Plan {
   const clauses: PlannedClause[] = [];
   let nextBit = 0;
   let mustMask = 0;

@@ -90,7 +90,7 @@ export function scoreSegment(
             seen[d] = 1;
             touched[touchedCount++] = d;
           }
-          acc[d] += (w * tf) / (tf + cache[norms[d]]);
+          acc[d] += w - w / (1 + tf * cache[norms[d]]);
           if (bit) must[d] |= bit;
         }
       } else {
@@ -104,7 +104,7 @@ export function scoreSegment(
             seen[d] = 1;
             touched[touchedCount++] = d;
           }
-          acc[d] += (w * tf) / (tf + cache[norms[d]]);
+          acc[d] += w - w / (1 + tf * cache[norms[d]]);
           if (pc.mustBit) must[d] |= pc.mustBit;
         });
       }
@@ -117,7 +117,7 @@ export function scoreSegment(
     // Filters alone: every live doc that passes them, unscored.
     if (filterMask) {
       for (let d = 0; d < n; d++) {
-        if (filterMask[d] !== 1 || (deleted && deleted[d]) || (excludedAny && excluded[d])) continue;
+        if (filterMask[d] !== 1 || deleted?.[d] || (excludedAny && excluded[d])) continue;
         matched++;
         collect(0, d);
       }
@@ -126,7 +126,7 @@ export function scoreSegment(
     for (let i = 0; i < touchedCount; i++) {
       const d = touched[i];
       if (
-        !(deleted && deleted[d]) &&
+        !deleted?.[d] &&
         !(excludedAny && excluded[d]) &&
         (mustMask === 0 || (must[d] & mustMask) === mustMask) &&
         (filterMask === null || filterMask[d] === 1)
@@ -184,7 +184,8 @@ function phrase(
       const lists: Int32Array[] = [];
       const counts: number[] = [];
       for (let i = 0; i < cursors.length; i++) {
-        if (scratch.positions[i].length < cursors[i].freq) scratch.positions[i] = new Int32Array(cursors[i].freq * 2);
+        if (scratch.positions[i].length < cursors[i].freq)
+          scratch.positions[i] = new Int32Array(cursors[i].freq * 2);
         counts.push(cursors[i].positions(scratch.positions[i]));
         lists.push(scratch.positions[i]);
       }

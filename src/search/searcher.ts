@@ -8,7 +8,7 @@
 
 import type { Analyzer } from '../analysis/index.js';
 import { FunnelError, InvalidArgumentError } from '../errors.js';
-import type { Shard, SegmentState } from '../index/shard.js';
+import type { SegmentState, Shard } from '../index/shard.js';
 import type { Hit } from '../types.js';
 import type { Bm25Params } from './bm25.js';
 import { parseQuery } from './parse-query.js';
@@ -86,7 +86,11 @@ export interface SearcherContext {
   params: Bm25Params;
 }
 
-export function search(ctx: SearcherContext, input: string | Query, options: SearchOptions = {}): SearchResult {
+export function search(
+  ctx: SearcherContext,
+  input: string | Query,
+  options: SearchOptions = {},
+): SearchResult {
   const started = performance.now();
   const k = options.k ?? 10;
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
@@ -99,7 +103,9 @@ export function search(ctx: SearcherContext, input: string | Query, options: Sea
   let query: Query;
   try {
     query =
-      typeof input === 'string' ? parseQuery(input, { analyzer: ctx.analyzer, fields: ctx.fields, metaKeys }) : input;
+      typeof input === 'string'
+        ? parseQuery(input, { analyzer: ctx.analyzer, fields: ctx.fields, metaKeys })
+        : input;
   } catch (err) {
     if (err instanceof FunnelError) throw err;
     query = { clauses: [], filters: [] };
@@ -113,9 +119,12 @@ export function search(ctx: SearcherContext, input: string | Query, options: Sea
   const top = merged.slice(0, k);
 
   const stored = options.stored ?? true;
-  const snippetTerms = options.snippets ? new Set(query.clauses.filter((c) => c.occur !== 'mustNot').flatMap((c) => c.terms)) : null;
+  const snippetTerms = options.snippets
+    ? new Set(query.clauses.filter((c) => c.occur !== 'mustNot').flatMap((c) => c.terms))
+    : null;
   const bySeq = new Map<number, SegmentState>();
-  if (stored || snippetTerms) for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
+  if (stored || snippetTerms)
+    for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
   const hits: Hit[] = top.map((h) => {
     const hit: Hit = { id: h.id, score: h.score, title: '' };
     if (stored || snippetTerms) {
@@ -125,7 +134,10 @@ export function search(ctx: SearcherContext, input: string | Query, options: Sea
         const meta = seg.metaOf(h.doc);
         if (Object.keys(meta).length > 0) hit.meta = meta;
       }
-      if (snippetTerms) hit.snippet = makeSnippet(seg.texts.get(h.doc), snippetTerms, ctx.analyzer, { markers: options.markers });
+      if (snippetTerms)
+        hit.snippet = makeSnippet(seg.texts.get(h.doc), snippetTerms, ctx.analyzer, {
+          markers: options.markers,
+        });
     }
     return hit;
   });

@@ -16,13 +16,19 @@ export interface SnippetOptions {
 /** Texts longer than this are cut before analysis: a snippet never costs more than this much work. */
 const MAX_SCAN_CHARS = 200_000;
 
-export function makeSnippet(text: string, queryTerms: ReadonlySet<string>, analyzer: Analyzer, options: SnippetOptions = {}): string {
+export function makeSnippet(
+  text: string,
+  queryTerms: ReadonlySet<string>,
+  analyzer: Analyzer,
+  options: SnippetOptions = {},
+): string {
   const maxChars = options.maxChars ?? 240;
   const [open, close] = options.markers ?? ['[', ']'];
   const scan = text.length > MAX_SCAN_CHARS ? text.slice(0, MAX_SCAN_CHARS) : text;
   const { terms, starts, ends } = analyzer.analyze(scan, 'index');
   const spans: [number, number, string][] = [];
-  for (let i = 0; i < terms.length; i++) if (queryTerms.has(terms[i])) spans.push([starts[i], ends[i], terms[i]]);
+  for (let i = 0; i < terms.length; i++)
+    if (queryTerms.has(terms[i])) spans.push([starts[i], ends[i], terms[i]]);
   if (spans.length === 0) return clip(text, 0, maxChars);
   // Best window: the most distinct matched terms within maxChars, first such window wins.
   let best = 0;
@@ -44,7 +50,12 @@ export function makeSnippet(text: string, queryTerms: ReadonlySet<string>, analy
     else counts.set(spans[i][2], c);
   }
   const first = spans[best][0];
-  const lastEnd = Math.max(...spans.slice(best).filter((s) => s[1] - first <= maxChars).map((s) => s[1]));
+  const lastEnd = Math.max(
+    ...spans
+      .slice(best)
+      .filter((s) => s[1] - first <= maxChars)
+      .map((s) => s[1]),
+  );
   const slack = Math.max(0, maxChars - (lastEnd - first));
   let from = Math.max(0, first - Math.floor(slack / 3));
   let to = Math.min(text.length, lastEnd + slack - (first - from));

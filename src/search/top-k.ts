@@ -56,7 +56,10 @@ export class TopK {
     const keys = new Map<number, string>();
     const key = (r: number) => {
       let s = keys.get(r);
-      if (s === undefined) keys.set(r, (s = this.tieKey(r)));
+      if (s === undefined) {
+        s = this.tieKey(r);
+        keys.set(r, s);
+      }
       return s;
     };
     out.sort((a, b) => b.score - a.score || (key(a.ref) < key(b.ref) ? -1 : key(a.ref) > key(b.ref) ? 1 : 0));

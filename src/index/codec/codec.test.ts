@@ -1,0 +1,112 @@
+import * as zlib from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ByteReader } from './byte-reader.js';
+import { ByteWriter } from './byte-writer.js';
+import { crc32 } from './crc32.js';
+import { decodeFieldNorm, encodeFieldNorm, FIELD_NORM_EXACT_BELOW } from './field-norm.js';
+import { decodeDocsFreqs, PostingsCursor, writeDocFreq } from './postings.js';
+
+describe('varint', () => {
+  it('round-trips any non-negative safe integer', () => {
+    fc.assert(
+      fc.property(fc.array(fc.maxSafeNat()), (values) => {
+        const w = new ByteWriter(4);
+        for (const v of values) w.writeVarint(v);
+        const r = new ByteReader(w.finish());
+        for (const v of values) expect(r.readVarint()).toBe(v);
+        expect(r.remaining).toBe(0);
+      }),
+    );
+  });
+
+  it('throws on a truncated varint', () => {
+    expect(() => new ByteReader(Uint8Array.of(0x80)).readVarint()).toThrow(RangeError);
+  });
+});
+
+describe('crc32', () => {
+  it('equals zlib crc32 on random bytes, also when continued', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ maxLength: 50 }), (a, b) => {
+        const both = Buffer.concat([a, b]);
+        const expected = zlibCrc(both);
+        expect(crc32(both)).toBe(expected);
+        expect(crc32(b, crc32(a))).toBe(expected);
+      }),
+    );
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+  });
+});
+
+function zlibCrc(bytes: Uint8Array): number {
+  // Node 20 has no zlib.crc32; the gzip trailer holds the CRC-32 of the input.
+  const gz = zlib.gzipSync(bytes);
+  return gz.readUInt32LE(gz.length - 8);
+}
+
+describe('field norms', () => {
+  it('are exact below the threshold and monotone everywhere', () => {
+    for (let n = 0; n < FIELD_NORM_EXACT_BELOW; n++) expect(decodeFieldNorm(encodeFieldNorm(n))).toBe(n);
+    let prev = -1;
+    for (let n = 0; n < 5_000_000; n += 1 + Math.floor(n / 7)) {
+      const b = encodeFieldNorm(n);
+      expect(b).toBeGreaterThanOrEqual(prev);
+      expect(b).toBeLessThan(256);
+      const decoded = decodeFieldNorm(b);
+      expect(decoded).toBeLessThanOrEqual(n);
+      expect(decoded).toBeGreaterThanOrEqual(n * 0.85);
+      prev = b;
+    }
+  });
+});
+
+describe('postings', () => {
+  const postingsArb = fc.uniqueArray(fc.nat(1_000_000), { minLength: 1, maxLength: 200 }).chain((docs) =>
+    fc.tuple(
+      fc.constant([...docs].sort((a, b) => a - b)),
+      fc.array(fc.uniqueArray(fc.nat(100_000), { minLength: 1, maxLength: 8 }), {
+        minLength: docs.length,
+        maxLength: docs.length,
+      }),
+    ),
+  );
+
+  it('round-trip docs, freqs and positions', () => {
+    fc.assert(
+      fc.property(postingsArb, ([docs, posLists]) => {
+        const out = new ByteWriter();
+        const pos = new ByteWriter();
+        let prev = -1;
+        docs.forEach((d, i) => {
+          const ps = [...posLists[i]].sort((a, b) => a - b);
+          let last = 0;
+          for (const p of ps) {
+            pos.writeVarint(p - last);
+            last = p;
+          }
+          writeDocFreq(out, d - prev, ps.length);
+          prev = d;
+        });
+        const bytes = out.finish();
+        const dd = new Int32Array(docs.length);
+        const ff = new Int32Array(docs.length);
+        expect(decodeDocsFreqs(bytes, 0, bytes.length, dd, ff)).toBe(docs.length);
+        expect(Array.from(dd)).toEqual(docs);
+        expect(Array.from(ff)).toEqual(posLists.map((p) => p.length));
+        const cursor = new PostingsCursor(bytes, 0, bytes.length, pos.finish(), 0);
+        const scratch = new Int32Array(16);
+        docs.forEach((d, i) => {
+          expect(cursor.next()).toBe(true);
+          expect(cursor.doc).toBe(d);
+          // Read positions of every other doc only: skipping must keep the cursor aligned.
+          if (i % 2 === 0) {
+            const n = cursor.positions(scratch);
+            expect(Array.from(scratch.subarray(0, n))).toEqual([...posLists[i]].sort((a, b) => a - b));
+          }
+        });
+        expect(cursor.next()).toBe(false);
+      }),
+    );
+  });
+});
