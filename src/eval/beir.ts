@@ -1,0 +1,152 @@
+/**
+ * @module eval/beir
+ * Reads a BEIR-format collection folder (see shared/data/README.md): `queries.jsonl`, `qrels.tsv`
+ * and `corpus.jsonl`, the corpus streamed line by line so files of any size fit in memory.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { BadInputError, FunnelError } from '../errors.js';
+import { parseBeirQrels, type Qrels } from './qrels.js';
+import { forEachLine, lineSource, readText } from './text-lines.js';
+
+/** A corpus document. `meta` holds the line's other string, number and boolean fields, if any. */
+export interface CorpusDoc {
+  id: string;
+  title: string;
+  text: string;
+  meta?: Record<string, string | number | boolean>;
+}
+
+export interface CorpusOptions {
+  /** Called for each unusable line (bad JSON, no `_id`, ...); the line is skipped. Default: collect into `errors`. */
+  onError?: (err: BadInputError) => void;
+}
+
+/** The corpus generator; `errors` holds the skipped lines' errors when no `onError` was given. */
+export type CorpusIterator = AsyncGenerator<CorpusDoc, void, undefined> & {
+  readonly errors: BadInputError[];
+};
+
+/** `path` itself if it is a file, else `path/name` (so callers may pass the folder or the file). */
+async function beirFile(path: string, name: string): Promise<string> {
+  try {
+    return (await stat(path)).isDirectory() ? join(path, name) : path;
+  } catch (err) {
+    throw new BadInputError(path, `cannot read: ${(err as Error).message}`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Parses one JSONL line into an object with a string `_id`; throws BadInputError naming the line. */
+function parseRecord(line: string, source: string): { id: string; record: Record<string, unknown> } {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch (err) {
+    throw new BadInputError(source, `invalid JSON: ${(err as Error).message}`);
+  }
+  if (!isPlainObject(record)) throw new BadInputError(source, 'expected a JSON object');
+  const rawId = record._id;
+  const id = typeof rawId === 'number' ? String(rawId) : rawId;
+  if (typeof id !== 'string' || id === '') {
+    throw new BadInputError(source, `"_id" must be a non-empty string, got ${JSON.stringify(rawId)}`);
+  }
+  return { id, record };
+}
+
+/** A string field that may be absent (→ ''); any other type is an error. */
+function stringField(record: Record<string, unknown>, key: string, source: string): string {
+  const value = record[key];
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string')
+    throw new BadInputError(source, `"${key}" must be a string, got ${typeof value}`);
+  return value;
+}
+
+function parseCorpusLine(line: string, source: string): CorpusDoc {
+  const { id, record } = parseRecord(line, source);
+  const doc: CorpusDoc = {
+    id,
+    title: stringField(record, 'title', source),
+    text: stringField(record, 'text', source),
+  };
+  let meta: Record<string, string | number | boolean> | undefined;
+  for (const key of Object.keys(record)) {
+    if (key === '_id' || key === 'title' || key === 'text') continue;
+    const value = record[key];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      meta ??= {};
+      meta[key] = value;
+    }
+  }
+  if (meta !== undefined) doc.meta = meta;
+  return doc;
+}
+
+/** Reads `queries.jsonl` (a folder or the file) into query id → text, in file order. Throws on any bad line. */
+export async function readQueries(path: string): Promise<Map<string, string>> {
+  const file = await beirFile(path, 'queries.jsonl');
+  const queries = new Map<string, string>();
+  forEachLine(await readText(file), (line, lineNo) => {
+    if (line.trim() === '') return;
+    const source = lineSource(file, lineNo);
+    const { id, record } = parseRecord(line, source);
+    if (queries.has(id)) throw new BadInputError(source, `duplicate query id "${id}"`);
+    queries.set(id, stringField(record, 'text', source));
+  });
+  return queries;
+}
+
+/** Reads `qrels.tsv` (a folder or the file). */
+export async function readQrels(path: string): Promise<Qrels> {
+  const file = await beirFile(path, 'qrels.tsv');
+  return parseBeirQrels(await readText(file), file);
+}
+
+/**
+ * Streams `corpus.jsonl` (a folder or the file) one document per line. An unusable line is skipped
+ * and reported to `onError` (default: pushed onto the iterator's `errors`); an error thrown by
+ * `onError` ends the iteration. A missing or unreadable file throws BadInputError.
+ */
+export function iterateCorpus(path: string, options: CorpusOptions = {}): CorpusIterator {
+  const errors: BadInputError[] = [];
+  const onError = options.onError ?? ((err: BadInputError) => void errors.push(err));
+  return Object.assign(streamCorpus(path, onError), { errors });
+}
+
+async function* streamCorpus(
+  path: string,
+  onError: (err: BadInputError) => void,
+): AsyncGenerator<CorpusDoc, void, undefined> {
+  const file = await beirFile(path, 'corpus.jsonl');
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let lineNo = 0;
+  try {
+    for await (const raw of lines) {
+      lineNo++;
+      const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      if (line.trim() === '') continue;
+      let doc: CorpusDoc;
+      try {
+        doc = parseCorpusLine(line, lineSource(file, lineNo));
+      } catch (err) {
+        if (!(err instanceof BadInputError)) throw err;
+        onError(err);
+        continue;
+      }
+      yield doc;
+    }
+  } catch (err) {
+    if (err instanceof FunnelError || !(err instanceof Error) || !('code' in err)) throw err;
+    throw new BadInputError(file, `cannot read: ${err.message}`);
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
