@@ -42,13 +42,13 @@ describe('BM25 invariants', () => {
   });
 
   it('rejects illegal parameters with the value in the message', () => {
-    expect(() => validateBm25({ k1: -1, b: 0.5, fieldWeights: {} })).toThrow(
+    expect(() => validateBm25({ k1: -1, b: 0.5, fieldWeights: {}, model: 'sum' })).toThrow(
       'bm25: illegal k1=-1, must be a finite number >= 0',
     );
-    expect(() => validateBm25({ k1: 1, b: 2, fieldWeights: {} })).toThrow(
+    expect(() => validateBm25({ k1: 1, b: 2, fieldWeights: {}, model: 'sum' })).toThrow(
       'bm25: illegal b=2, must be in [0, 1]',
     );
-    expect(() => validateBm25({ k1: 1, b: 0.5, fieldWeights: { title: Number.NaN } })).toThrow(
+    expect(() => validateBm25({ k1: 1, b: 0.5, fieldWeights: { title: Number.NaN }, model: 'sum' })).toThrow(
       /illegal weight title/,
     );
   });

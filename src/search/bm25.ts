@@ -20,12 +20,23 @@ export interface Bm25Params {
   k1: number;
   /** Length normalization, in [0, 1]. */
   b: number;
-  /** Weight of each searchable field in the sum. */
+  /** Weight of each searchable field. */
   fieldWeights: Record<string, number>;
+  /**
+   * 'bm25f' (default): a term's weighted, length-normalized frequencies are summed over fields, then
+   * saturated once (Robertson, Zaragoza and Taylor 2004). 'sum': each field is scored by BM25 on its
+   * own and the scores are summed (Lucene's multi-field OR).
+   */
+  model: 'bm25f' | 'sum';
 }
 
 /** Chosen on ../shared/data (see docs/RANKING.md). */
-export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75, fieldWeights: { title: 2, text: 1 } };
+export const DEFAULT_BM25: Bm25Params = {
+  k1: 1.2,
+  b: 0.75,
+  fieldWeights: { title: 2, text: 1 },
+  model: 'bm25f',
+};
 
 export function validateBm25(p: Bm25Params): Bm25Params {
   if (!Number.isFinite(p.k1) || p.k1 < 0) {
@@ -33,6 +44,11 @@ export function validateBm25(p: Bm25Params): Bm25Params {
   }
   if (!Number.isFinite(p.b) || p.b < 0 || p.b > 1) {
     throw new InvalidArgumentError(`bm25: illegal b=${p.b}, must be in [0, 1]`);
+  }
+  if (p.model !== 'bm25f' && p.model !== 'sum') {
+    throw new InvalidArgumentError(
+      `bm25: illegal model=${JSON.stringify(p.model)}, must be "bm25f" or "sum"`,
+    );
   }
   for (const [f, w] of Object.entries(p.fieldWeights)) {
     if (!Number.isFinite(w) || w < 0)
@@ -50,6 +66,14 @@ export function normCache(k1: number, b: number, avgLength: number): Float64Arra
   const cache = new Float64Array(256);
   const avg = avgLength > 0 ? avgLength : 1;
   for (let n = 0; n < 256; n++) cache[n] = 1 / (k1 * (1 - b + (b * FIELD_NORM_TABLE[n]) / avg));
+  return cache;
+}
+
+/** The per-norm table for BM25F: weight / (1 - b + b * length / avgLength). */
+export function tfCache(b: number, avgLength: number, weight: number): Float64Array {
+  const cache = new Float64Array(256);
+  const avg = avgLength > 0 ? avgLength : 1;
+  for (let n = 0; n < 256; n++) cache[n] = weight / (1 - b + (b * FIELD_NORM_TABLE[n]) / avg);
   return cache;
 }
 

@@ -6,7 +6,7 @@
  */
 
 import type { Segment } from '../index/segment.js';
-import { type Bm25Params, idf, normCache } from './bm25.js';
+import { type Bm25Params, idf, normCache, tfCache } from './bm25.js';
 import type { Clause, Filter, Query } from './query.js';
 
 export interface FieldWeight {
@@ -19,6 +19,13 @@ export interface FieldWeight {
 export interface PlannedClause {
   clause: Clause;
   fields: FieldWeight[];
+  /**
+   * BM25F: the clause's weighted, length-normalized term frequencies are summed over its fields
+   * before saturation, and scored once with `idf` (the largest field df). Otherwise each field is
+   * scored on its own and the scores are summed.
+   */
+  combine: boolean;
+  idf: number;
   /** Bit of this clause in the must mask, 0 if it is not a required clause. */
   mustBit: number;
 }
@@ -26,7 +33,10 @@ export interface PlannedClause {
 export interface Plan {
   clauses: PlannedClause[];
   filters: Filter[];
+  /** Per field, per norm byte: 1 / (k1 * (1 - b + b * len / avg)), for per-field BM25. */
   caches: Float64Array[];
+  /** Per field, per norm byte: weight / (1 - b + b * len / avg), for BM25F. */
+  tfCaches: Float64Array[];
   k1: number;
   /** All must bits or-ed; a doc must have every one. */
   mustMask: number;
@@ -81,23 +91,31 @@ export function makePlan(
   for (const clause of query.clauses) {
     const targets = clause.field === null ? fields.map((_, i) => i) : [fields.indexOf(clause.field)];
     const fw: FieldWeight[] = [];
+    const maxDf = new Array<number>(clause.terms.length).fill(0);
     for (const f of targets) {
       if (f < 0) continue;
       const weight = clause.weight * (params.fieldWeights[fields[f]] ?? 1);
       let sum = 0;
-      for (const term of clause.terms) sum += idf(stats.docCount, stats.docFreq(f, term));
+      clause.terms.forEach((term, i) => {
+        const df = stats.docFreq(f, term);
+        maxDf[i] = Math.max(maxDf[i], df);
+        sum += idf(stats.docCount, df);
+      });
       fw.push({ field: f, idf: sum, weight });
     }
+    let clauseIdf = 0;
+    for (const df of maxDf) clauseIdf += idf(stats.docCount, df);
+    const combine = params.model === 'bm25f' && fw.length > 1;
     let mustBit = 0;
     if (clause.occur === 'must' && nextBit < 31) {
       mustBit = 1 << nextBit++;
       mustMask |= mustBit;
     }
     if (clause.occur !== 'mustNot') scoring = true;
-    clauses.push({ clause, fields: fw, mustBit });
+    clauses.push({ clause, fields: fw, mustBit, combine, idf: clauseIdf * clause.weight });
   }
-  const caches = fields.map((_, f) =>
-    normCache(params.k1, params.b, stats.docCount > 0 ? stats.sumLength[f] / stats.docCount : 1),
-  );
-  return { clauses, filters: query.filters, caches, k1: params.k1, mustMask, scoring };
+  const avg = (f: number) => (stats.docCount > 0 ? stats.sumLength[f] / stats.docCount : 1);
+  const caches = fields.map((_, f) => normCache(params.k1, params.b, avg(f)));
+  const tfCaches = fields.map((name, f) => tfCache(params.b, avg(f), params.fieldWeights[name] ?? 1));
+  return { clauses, filters: query.filters, caches, tfCaches, k1: params.k1, mustMask, scoring };
 }

@@ -17,6 +17,9 @@ export class Scratch {
   must = new Uint32Array(0);
   excluded = new Uint8Array(0);
   touched = new Int32Array(0);
+  tfAcc = new Float64Array(0);
+  clauseSeen = new Uint8Array(0);
+  clauseTouched = new Int32Array(0);
   docs = new Int32Array(0);
   freqs = new Int32Array(0);
   positions: Int32Array[] = [];
@@ -28,6 +31,9 @@ export class Scratch {
     this.must = new Uint32Array(n);
     this.excluded = new Uint8Array(n);
     this.touched = new Int32Array(n);
+    this.tfAcc = new Float64Array(n);
+    this.clauseSeen = new Uint8Array(n);
+    this.clauseTouched = new Int32Array(n);
   }
 
   ensurePostings(n: number): void {
@@ -61,52 +67,70 @@ export function scoreSegment(
   let postings = 0;
   let excludedAny = false;
 
+  const k1p1 = plan.k1 + 1;
+  const invK1 = 1 / plan.k1;
   for (const pc of plan.clauses) {
     const { clause } = pc;
     const negative = clause.occur === 'mustNot';
-    for (const fw of pc.fields) {
-      const cache = plan.caches[fw.field];
-      const norms = seg.fields[fw.field].norms;
-      const k1p1 = plan.k1 + 1;
-      const w = fw.weight * fw.idf * k1p1;
-      if (clause.terms.length === 1) {
-        const ord = seg.lookup(fw.field, clause.terms[0]);
-        if (ord < 0) continue;
-        const df = seg.docFreq(fw.field, ord);
-        scratch.ensurePostings(df);
-        const { docs, freqs } = scratch;
-        const count = seg.decode(fw.field, ord, docs, freqs);
+    const bit = pc.mustBit;
+    if (negative) {
+      for (const fw of pc.fields) {
+        const count = gather(state, fw.field, clause.terms, clause.offsets, scratch);
         postings += count;
-        if (negative) {
-          for (let i = 0; i < count; i++) excluded[docs[i]] = 1;
-          excludedAny = true;
-          continue;
-        }
-        const bit = pc.mustBit;
+        for (let i = 0; i < count; i++) excluded[scratch.docs[i]] = 1;
+        if (count > 0) excludedAny = true;
+      }
+      continue;
+    }
+    if (pc.combine) {
+      // BM25F: sum weighted, normalized tf over fields into tfAcc, then saturate once per doc.
+      const { tfAcc, clauseTouched, clauseSeen } = scratch;
+      let ct = 0;
+      for (const fw of pc.fields) {
+        const count = gather(state, fw.field, clause.terms, clause.offsets, scratch);
+        postings += count;
+        const { docs, freqs } = scratch;
+        const norms = seg.fields[fw.field].norms;
+        const cache = plan.tfCaches[fw.field];
         for (let i = 0; i < count; i++) {
           const d = docs[i];
-          const tf = freqs[i];
-          if (seen[d] === 0) {
-            seen[d] = 1;
-            touched[touchedCount++] = d;
+          if (clauseSeen[d] === 0) {
+            clauseSeen[d] = 1;
+            clauseTouched[ct++] = d;
           }
-          acc[d] += w - w / (1 + tf * cache[norms[d]]);
-          if (bit) must[d] |= bit;
+          tfAcc[d] += freqs[i] * cache[norms[d]];
         }
-      } else {
-        postings += phrase(state, fw.field, clause.terms, clause.offsets, scratch, (d, tf) => {
-          if (negative) {
-            excluded[d] = 1;
-            excludedAny = true;
-            return;
-          }
-          if (seen[d] === 0) {
-            seen[d] = 1;
-            touched[touchedCount++] = d;
-          }
-          acc[d] += w - w / (1 + tf * cache[norms[d]]);
-          if (pc.mustBit) must[d] |= pc.mustBit;
-        });
+      }
+      const w = pc.idf * k1p1;
+      for (let i = 0; i < ct; i++) {
+        const d = clauseTouched[i];
+        if (seen[d] === 0) {
+          seen[d] = 1;
+          touched[touchedCount++] = d;
+        }
+        acc[d] += w - w / (1 + tfAcc[d] * invK1);
+        if (bit) must[d] |= bit;
+        tfAcc[d] = 0;
+        clauseSeen[d] = 0;
+      }
+      continue;
+    }
+    for (const fw of pc.fields) {
+      const count = gather(state, fw.field, clause.terms, clause.offsets, scratch);
+      postings += count;
+      const { docs, freqs } = scratch;
+      const cache = plan.caches[fw.field];
+      const norms = seg.fields[fw.field].norms;
+      const w = fw.weight * fw.idf * k1p1;
+      for (let i = 0; i < count; i++) {
+        const d = docs[i];
+        const tf = freqs[i];
+        if (seen[d] === 0) {
+          seen[d] = 1;
+          touched[touchedCount++] = d;
+        }
+        acc[d] += w - w / (1 + tf * cache[norms[d]]);
+        if (bit) must[d] |= bit;
       }
     }
   }
@@ -147,33 +171,43 @@ export function scoreSegment(
   return { postings, matched };
 }
 
-/** Finds docs where the terms occur at the given relative offsets; calls back with the phrase count. */
-function phrase(
+/**
+ * Puts the (doc, tf) pairs of a term, or of a phrase (tf = phrase count), in `scratch.docs/freqs`;
+ * returns their number. Postings decoded are counted by the caller as the return value.
+ */
+function gather(
   state: SegmentState,
   field: number,
   terms: readonly string[],
   offsets: readonly number[],
   scratch: Scratch,
-  emit: (doc: number, freq: number) => void,
 ): number {
   const seg = state.segment;
+  if (terms.length === 1) {
+    const ord = seg.lookup(field, terms[0]);
+    if (ord < 0) return 0;
+    scratch.ensurePostings(seg.docFreq(field, ord));
+    return seg.decode(field, ord, scratch.docs, scratch.freqs);
+  }
   const ords: number[] = [];
+  let minDf = Number.POSITIVE_INFINITY;
   for (const t of terms) {
     const o = seg.lookup(field, t);
     if (o < 0) return 0;
     ords.push(o);
+    minDf = Math.min(minDf, seg.docFreq(field, o));
   }
+  scratch.ensurePostings(minDf);
   const cursors = ords.map((o) => seg.cursor(field, o));
   while (scratch.positions.length < cursors.length) scratch.positions.push(new Int32Array(64));
-  let postings = 0;
+  let found = 0;
   if (!cursors[0].next()) return 0;
   let target = cursors[0].doc;
   for (;;) {
     // Align every cursor on one doc.
     let aligned = true;
     for (const c of cursors) {
-      if (!c.advance(target)) return postings;
-      postings++;
+      if (!c.advance(target)) return found;
       if (c.doc > target) {
         target = c.doc;
         aligned = false;
@@ -190,8 +224,11 @@ function phrase(
         lists.push(scratch.positions[i]);
       }
       const freq = phraseFreq(lists, counts, offsets);
-      if (freq > 0) emit(target, freq);
-      if (!cursors[0].next()) return postings;
+      if (freq > 0) {
+        scratch.docs[found] = target;
+        scratch.freqs[found++] = freq;
+      }
+      if (!cursors[0].next()) return found;
       target = cursors[0].doc;
     }
   }
