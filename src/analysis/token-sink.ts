@@ -1,0 +1,61 @@
+/**
+ * @module analysis/token-sink
+ * Owns the output of one `analyze()` call while it is being built: the four parallel arrays, the
+ * running position counter and the field length. Every tokenizer path writes through it.
+ */
+
+import type { AnalyzedText } from './analyzer.js';
+import type { WordFilter } from './word-filter.js';
+
+/** Accumulates the tokens of one text. */
+export class TokenSink {
+  readonly terms: string[] = [];
+  readonly positions: number[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  /** Next free position. */
+  pos = 0;
+  private length = 0;
+  private lastPos = -1;
+
+  constructor(readonly filter: WordFilter) {}
+
+  /** Appends one token as is. Positions must be non-decreasing. */
+  add(term: string, position: number, start: number, end: number): void {
+    this.terms.push(term);
+    this.positions.push(position);
+    this.starts.push(start);
+    this.ends.push(end);
+    if (position !== this.lastPos) {
+      this.length++;
+      this.lastPos = position;
+    }
+  }
+
+  /**
+   * Appends a word's final term (from {@link WordFilter.resolve}) at the next position. A dropped
+   * word ('') still consumes its position, so phrase positions stay aligned.
+   */
+  addResolved(term: string, start: number, end: number): void {
+    if (term.length > 0) this.add(term, this.pos, start, end);
+    this.pos++;
+  }
+
+  /** Filters a normalized word and appends it; an empty word is ignored without a position. */
+  addWord(term: string, start: number, end: number, stemmable: boolean): void {
+    if (term.length === 0) return;
+    this.addResolved(this.filter.resolve(term, stemmable), start, end);
+  }
+
+  /** The finished analysis. */
+  result(): AnalyzedText {
+    return {
+      terms: this.terms,
+      positions: this.positions,
+      starts: this.starts,
+      ends: this.ends,
+      length: this.length,
+      positionCount: this.pos,
+    };
+  }
+}

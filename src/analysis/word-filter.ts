@@ -1,0 +1,35 @@
+/**
+ * @module analysis/word-filter
+ * Owns the filter chain applied to a normalized word of a space-separated script: length cap → stop
+ * words → stemming. It also holds the analyzer's raw ASCII word memo, whose values are this chain's
+ * results. One per analyzer.
+ */
+
+import { detach, type StemCache } from './stem-cache.js';
+import { AsciiTermCache } from './term-cache.js';
+
+/** Longest term kept, in UTF-16 units after normalization; a longer word is dropped. */
+export const MAX_TERM_LENGTH = 64;
+
+/** Stop words, stemmer and ASCII memo of one analyzer. */
+export class WordFilter {
+  readonly asciiCache = new AsciiTermCache();
+
+  constructor(
+    private readonly stopSet: ReadonlySet<string> | null,
+    private readonly stemmer: StemCache | null,
+  ) {}
+
+  /**
+   * The final term of a normalized word, or '' when the word is dropped (too long, or a stop word).
+   * The result never shares memory with `term`'s parent string.
+   */
+  resolve(term: string, stemmable: boolean): string {
+    if (term.length === 0 || term.length > MAX_TERM_LENGTH || this.stopSet?.has(term) === true) return '';
+    if (stemmable && this.stemmer !== null) {
+      const stem = this.stemmer.stem(term);
+      if (stem.length > 0) return stem;
+    }
+    return detach(term);
+  }
+}
