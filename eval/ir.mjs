@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     b: { type: 'string' },
     title: { type: 'string' },
     language: { type: 'string' },
+    stopwords: { type: 'string' },
     json: { type: 'string' },
     k: { type: 'string', default: '1000' },
   },
@@ -42,7 +43,12 @@ for (const name of names) {
   const dir = path.join(args.data, name);
   const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), `funnel-eval-${name}-`));
   const language = args.language ?? (name === 'cmrc2018' ? 'none' : 'english');
-  const engine = await Engine.open(indexDir, { bulk: true, language, bm25 });
+  const stopwords = args.stopwords
+    ? args.stopwords === 'none'
+      ? false
+      : fs.readFileSync(args.stopwords, 'utf8').split(/\s+/).filter(Boolean)
+    : undefined;
+  const engine = await Engine.open(indexDir, { bulk: true, language, bm25, stopwords });
   const t0 = performance.now();
   for await (const doc of iterateCorpus(path.join(dir, 'corpus.jsonl'))) engine.add(doc);
   await engine.commit();
@@ -85,6 +91,6 @@ for (const r of rows) {
 const en = rows.filter((r) => ENGLISH.includes(r.name));
 if (en.length) {
   const mean = (pick) => en.reduce((s, r) => s + pick(r), 0) / en.length;
-  console.log(`${`mean (${en.length} en)`.padEnd(17)} ${f(mean((r) => r.ndcg10))}   ${f(mean((r) => r.map))}  ${f(mean((r) => r.mrr10))}`);
+  console.log(`${`mean-${en.length}-en`.padEnd(17)} ${f(mean((r) => r.ndcg10))}   ${f(mean((r) => r.map))}  ${f(mean((r) => r.mrr10))}`);
 }
 if (args.json) fs.writeFileSync(args.json, JSON.stringify({ bm25, k, rows }, null, 2));

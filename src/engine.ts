@@ -39,12 +39,14 @@ export interface OpenOptions extends AnalyzerOptions {
   readOnly?: boolean;
   /** Bulk loading: no WAL; every commit writes segments. Faster for big loads. */
   bulk?: boolean;
-  /** Freeze a shard's buffer into a segment at this many tokens (default 2M). */
+  /** Freeze a shard's buffer into a segment at this many tokens (default 4M). */
   bufferTokens?: number;
   /** A commit writes segments instead of syncing the WAL once the WAL exceeds this (default 64 MB). */
   walFlushBytes?: number;
   /** Merge a shard's segments when it has more than this many (default 8). */
   maxSegments?: number;
+  /** No merge produces a segment larger than this (default 1.5 GB). */
+  maxSegmentBytes?: number;
   bm25?: Partial<Bm25Params>;
 }
 
@@ -80,7 +82,12 @@ export interface CommitReport {
   ms: number;
 }
 
-const DEFAULTS = { bufferTokens: 2_000_000, walFlushBytes: 64 << 20, maxSegments: 8 };
+const DEFAULTS = {
+  bufferTokens: 4_000_000,
+  walFlushBytes: 64 << 20,
+  maxSegments: 8,
+  maxSegmentBytes: 1.5 * 2 ** 30,
+};
 
 export class Engine {
   readonly dir: string;
@@ -89,7 +96,10 @@ export class Engine {
   readonly openReport: OpenReport;
   private readonly shards: Shard[];
   private readonly options: Required<
-    Pick<OpenOptions, 'readOnly' | 'bulk' | 'bufferTokens' | 'walFlushBytes' | 'maxSegments'>
+    Pick<
+      OpenOptions,
+      'readOnly' | 'bulk' | 'bufferTokens' | 'walFlushBytes' | 'maxSegments' | 'maxSegmentBytes'
+    >
   >;
   private params: Bm25Params;
   private manifest: Manifest;
@@ -109,6 +119,7 @@ export class Engine {
       bufferTokens: options.bufferTokens ?? DEFAULTS.bufferTokens,
       walFlushBytes: options.walFlushBytes ?? DEFAULTS.walFlushBytes,
       maxSegments: options.maxSegments ?? DEFAULTS.maxSegments,
+      maxSegmentBytes: options.maxSegmentBytes ?? DEFAULTS.maxSegmentBytes,
     };
     this.params = validateBm25({
       ...DEFAULT_BM25,
@@ -243,8 +254,6 @@ export class Engine {
     const gen = this.manifest.generation + 1;
     for (const shard of this.shards) {
       shard.refresh();
-      const fresh = shard.segments.filter((s) => s.file === null);
-      if (fresh.length > 1) shard.merge(fresh);
       this.applyMergePolicy(shard, force);
       for (const state of shard.segments) {
         if (state.file === null) {
@@ -289,17 +298,40 @@ export class Engine {
     return { mode: 'flush', segmentsWritten, bytesWritten };
   }
 
-  /** Keeps at most `maxSegments` per shard by merging the smallest ones (all of them when forced). */
+  /**
+   * Keeps at most `maxSegments` per shard by merging the smallest ones; forced, merges everything.
+   * No merge makes a segment larger than `maxSegmentBytes` (typed arrays and files stay well
+   * under the 4 GB a single array can hold).
+   */
   private applyMergePolicy(shard: Shard, force: boolean): void {
+    const cap = this.options.maxSegmentBytes;
+    const bySize = [...shard.segments].sort((a, b) => a.segment.byteSize - b.segment.byteSize);
     if (force) {
-      if (shard.segments.length > 1 || shard.segments.some((s) => s.deletedCount > 0))
-        shard.merge(shard.segments);
+      let group: SegmentState[] = [];
+      let bytes = 0;
+      const flushGroup = () => {
+        if (group.length > 1 || (group.length === 1 && group[0].deletedCount > 0)) shard.merge(group);
+        group = [];
+        bytes = 0;
+      };
+      for (const s of bySize) {
+        if (group.length > 0 && bytes + s.segment.byteSize > cap) flushGroup();
+        group.push(s);
+        bytes += s.segment.byteSize;
+      }
+      flushGroup();
       return;
     }
-    const max = this.options.maxSegments;
-    if (shard.segments.length <= max) return;
-    const bySize = [...shard.segments].sort((a, b) => a.segment.docCount - b.segment.docCount);
-    shard.merge(bySize.slice(0, shard.segments.length - max + 1));
+    const excess = shard.segments.length - this.options.maxSegments;
+    if (excess <= 0) return;
+    const group: SegmentState[] = [];
+    let bytes = 0;
+    for (const s of bySize) {
+      if (group.length > excess || (group.length >= 2 && bytes + s.segment.byteSize > cap)) break;
+      group.push(s);
+      bytes += s.segment.byteSize;
+    }
+    if (group.length >= 2) shard.merge(group);
   }
 
   private removeUnreferenced(): void {

@@ -1,8 +1,9 @@
 /**
  * @module index/segment-writer
  * The mutable in-memory buffer of one shard: documents are analyzed and appended as flat
- * (term, doc, position) triples in typed arrays, 12 bytes per token. `freeze()` inverts them with a
- * counting sort by term into an immutable Segment: no per-term objects while indexing.
+ * (term, position) pairs in typed arrays, 8 bytes per token, plus each doc's end offset. `freeze()`
+ * inverts them with a counting sort by term into an immutable Segment: no per-term objects while
+ * indexing, and the arrays are reused from one buffer to the next.
  */
 
 import type { Analyzer } from '../analysis/index.js';
@@ -20,18 +21,29 @@ export const FIELDS = ['title', 'text'] as const;
 export type FieldName = (typeof FIELDS)[number];
 
 class FieldBuffer {
-  readonly termIds = new Map<string, number>();
-  readonly terms: string[] = [];
-  readonly tokTerm = new U32Buffer(4096);
-  readonly tokDoc = new U32Buffer(4096);
-  readonly tokPos = new U32Buffer(4096);
-  readonly lengths = new U32Buffer(256);
+  termIds = new Map<string, number>();
+  terms: string[] = [];
+  readonly tokTerm = new U32Buffer(1 << 16);
+  readonly tokPos = new U32Buffer(1 << 16);
+  /** Per doc: end of its tokens in tokTerm/tokPos. */
+  readonly docEnd = new U32Buffer(1024);
+  readonly lengths = new U32Buffer(1024);
   sumLength = 0;
+
+  reset(): void {
+    this.termIds = new Map();
+    this.terms = [];
+    this.tokTerm.length = 0;
+    this.tokPos.length = 0;
+    this.docEnd.length = 0;
+    this.lengths.length = 0;
+    this.sumLength = 0;
+  }
 }
 
 export class SegmentWriter {
   private readonly analyzer: Analyzer;
-  private fields: FieldBuffer[] = FIELDS.map(() => new FieldBuffer());
+  private readonly fields: FieldBuffer[] = FIELDS.map(() => new FieldBuffer());
   private ids: string[] = [];
   private titles: string[] = [];
   private texts: string[] = [];
@@ -62,18 +74,31 @@ export class SegmentWriter {
       const fb = this.fields[f];
       const analyzed = this.analyzer.analyze(values[f], 'index');
       const { terms, positions } = analyzed;
-      for (let i = 0; i < terms.length; i++) {
+      const count = terms.length;
+      const tokTerm = fb.tokTerm;
+      const tokPos = fb.tokPos;
+      if (tokTerm.length + count > tokTerm.data.length) {
+        tokTerm.grow(tokTerm.length + count);
+        tokPos.grow(tokPos.length + count);
+      }
+      const termIds = fb.termIds;
+      const termData = tokTerm.data;
+      const posData = tokPos.data;
+      let at = tokTerm.length;
+      for (let i = 0; i < count; i++) {
         const term = terms[i];
-        let id = fb.termIds.get(term);
+        let id = termIds.get(term);
         if (id === undefined) {
           id = fb.terms.length;
-          fb.termIds.set(term, id);
+          termIds.set(term, id);
           fb.terms.push(term);
         }
-        fb.tokTerm.push(id);
-        fb.tokDoc.push(local);
-        fb.tokPos.push(positions[i]);
+        termData[at] = id;
+        posData[at++] = positions[i];
       }
+      tokTerm.length = at;
+      tokPos.length = at;
+      fb.docEnd.push(at);
       fb.lengths.push(analyzed.length);
       // The sum of the lengths the norms stand for, so that merging (which only has norms) keeps it exact.
       fb.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(analyzed.length)];
@@ -98,7 +123,7 @@ export class SegmentWriter {
       texts: StoredColumn.fromStrings(this.texts),
       metas: StoredColumn.fromStrings(this.metas),
     });
-    this.fields = FIELDS.map(() => new FieldBuffer());
+    for (const fb of this.fields) fb.reset();
     this.ids = [];
     this.titles = [];
     this.texts = [];
@@ -120,19 +145,23 @@ function invertField(fb: FieldBuffer, docCount: number): FieldPostings {
   // Counting sort of token occurrences by term ordinal; stable, so docs and positions stay ascending.
   const n = fb.tokTerm.length;
   const tokTerm = fb.tokTerm.data;
-  const tokDoc = fb.tokDoc.data;
   const tokPos = fb.tokPos.data;
+  const docEnd = fb.docEnd.data;
   const start = new Float64Array(termCount + 1);
   for (let i = 0; i < n; i++) start[ordOf[tokTerm[i]] + 1]++;
   for (let o = 0; o < termCount; o++) start[o + 1] += start[o];
   const fill = Float64Array.from(start);
   const occDoc = new Uint32Array(n);
   const occPos = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = ordOf[tokTerm[i]];
-    const at = fill[o]++;
-    occDoc[at] = tokDoc[i];
-    occPos[at] = tokPos[i];
+  let i = 0;
+  for (let doc = 0; doc < docCount; doc++) {
+    const end = docEnd[doc];
+    for (; i < end; i++) {
+      const o = ordOf[tokTerm[i]];
+      const at = fill[o]++;
+      occDoc[at] = doc;
+      occPos[at] = tokPos[i];
+    }
   }
 
   const postings = new ByteWriter(n * 2 + 16);
@@ -145,7 +174,7 @@ function invertField(fb: FieldBuffer, docCount: number): FieldPostings {
     postingsOffsets[o] = postings.length;
     positionsOffsets[o] = positions.length;
     const end = start[o + 1];
-    let i = start[o];
+    i = start[o];
     let prevDoc = -1;
     let df = 0;
     while (i < end) {

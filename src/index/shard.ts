@@ -29,6 +29,8 @@ export interface SegmentState {
 }
 
 const ADDR_SCALE = 2 ** 32;
+/** In-memory (not yet flushed) segments a shard keeps before merging them into one. */
+const MAX_UNPERSISTED = 8;
 
 /** FNV-1a over the UTF-16 code units of the id: stable across runs and platforms. */
 export function shardOf(id: string, shardCount: number): number {
@@ -121,7 +123,11 @@ export class Shard {
     }
     this.bufferDeleted = [];
     // Buffer docs keep their numbers: local doc i becomes segment doc i.
-    return this.attach(segment, null, deleted, undefined, true);
+    const state = this.attach(segment, null, deleted, undefined, true);
+    // Frequent refreshes (a search after each add) make many tiny segments: fold them together.
+    const unpersisted = this.segments.filter((s) => s.file === null);
+    if (unpersisted.length > MAX_UNPERSISTED) return this.merge(unpersisted);
+    return state;
   }
 
   /** Adds a loaded or merged segment; registers its live ids. */

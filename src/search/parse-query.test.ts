@@ -100,8 +100,8 @@ describe('parseQuery', () => {
   });
 
   it('falls back to plain words on an unbalanced quote', () => {
-    const q = parseQuery('"unclosed phrase here', ctx);
-    expect(q.clauses.map((c) => c.terms[0])).toEqual(['unclos', 'phrase', 'here']);
+    const q = parseQuery('"unclosed phrase text', ctx);
+    expect(q.clauses.map((c) => c.terms[0])).toEqual(['unclos', 'phrase', 'text']);
   });
 
   it('finds CJK text with one- and two-character queries', () => {

@@ -4,6 +4,9 @@
  * Writers only append; `finish()` hands out a trimmed copy. Nothing here knows what the bytes mean.
  */
 
+/** The largest Uint8Array Node 20 allocates (4 GB). */
+const MAX_BYTES = 2 ** 32;
+
 export class ByteWriter {
   private buf: Uint8Array;
   private view: DataView;
@@ -18,8 +21,12 @@ export class ByteWriter {
   ensure(extra: number): void {
     const need = this.length + extra;
     if (need <= this.buf.length) return;
+    if (need > MAX_BYTES) {
+      throw new RangeError(`byte buffer would exceed ${MAX_BYTES} bytes (the largest typed array): ${need}`);
+    }
     let cap = this.buf.length * 2;
     while (cap < need) cap *= 2;
+    cap = Math.min(cap, MAX_BYTES);
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
