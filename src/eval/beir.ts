@@ -3,11 +3,10 @@
  * Reads a BEIR-format collection folder (see shared/data/README.md): `queries.jsonl`, `qrels.tsv`
  * and `corpus.jsonl`, the corpus streamed line by line so files of any size fit in memory.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { BadInputError, FunnelError } from '../errors.js';
+import { readLineBatches } from '../ingest/lines.js';
 import { parseBeirQrels, type Qrels } from './qrels.js';
 import { forEachLine, lineSource, readText } from './text-lines.js';
 
@@ -124,29 +123,26 @@ async function* streamCorpus(
   onError: (err: BadInputError) => void,
 ): AsyncGenerator<CorpusDoc, void, undefined> {
   const file = await beirFile(path, 'corpus.jsonl');
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNo = 0;
   try {
-    for await (const raw of lines) {
-      lineNo++;
-      const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (line.trim() === '') continue;
-      let doc: CorpusDoc;
-      try {
-        doc = parseCorpusLine(line, lineSource(file, lineNo));
-      } catch (err) {
-        if (!(err instanceof BadInputError)) throw err;
-        onError(err);
-        continue;
+    for await (const batch of readLineBatches(file)) {
+      for (const raw of batch) {
+        lineNo++;
+        const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+        if (line.trim() === '') continue;
+        let doc: CorpusDoc;
+        try {
+          doc = parseCorpusLine(line, lineSource(file, lineNo));
+        } catch (err) {
+          if (!(err instanceof BadInputError)) throw err;
+          onError(err);
+          continue;
+        }
+        yield doc;
       }
-      yield doc;
     }
   } catch (err) {
     if (err instanceof FunnelError || !(err instanceof Error) || !('code' in err)) throw err;
     throw new BadInputError(file, `cannot read: ${err.message}`);
-  } finally {
-    lines.close();
-    input.destroy();
   }
 }

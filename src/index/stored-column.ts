@@ -5,7 +5,6 @@
  * which is what keeps hits cheap until the final top-k.
  */
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export class StoredColumn {
@@ -35,22 +34,16 @@ export class StoredColumn {
   }
 
   static fromStrings(values: readonly string[]): StoredColumn {
-    const encoded: Uint8Array[] = new Array(values.length);
+    const offsets = new Float64Array(values.length + 1);
     let total = 0;
     for (let i = 0; i < values.length; i++) {
-      encoded[i] = encoder.encode(values[i]);
-      total += encoded[i].length;
+      offsets[i] = total;
+      total += Buffer.byteLength(values[i], 'utf8');
     }
-    const bytes = new Uint8Array(total);
-    const offsets = new Float64Array(values.length + 1);
-    let pos = 0;
-    for (let i = 0; i < encoded.length; i++) {
-      offsets[i] = pos;
-      bytes.set(encoded[i], pos);
-      pos += encoded[i].length;
-    }
-    offsets[values.length] = pos;
-    return new StoredColumn(bytes, offsets);
+    offsets[values.length] = total;
+    const bytes = Buffer.allocUnsafeSlow(total);
+    for (let i = 0; i < values.length; i++) bytes.write(values[i], offsets[i], 'utf8');
+    return new StoredColumn(new Uint8Array(bytes.buffer, bytes.byteOffset, total), offsets);
   }
 
   /** Concatenates the kept docs of several columns (merging segments). */

@@ -110,13 +110,16 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
       if (docs % flags.commitEvery === 0) await commit();
     }
     await commit();
+  } catch (e) {
+    await engine.close({ commit: false });
+    throw e;
   } finally {
     bar?.stop();
     for (const line of commitLines) err(line);
-    await engine.close({ commit: false });
   }
   const secs = (performance.now() - started) / 1000;
-  const stats = (await Engine.open(flags.index, { readOnly: true })).stats();
+  const stats = engine.stats();
+  await engine.close({ commit: false });
   const summary = {
     input,
     index: flags.index,
