@@ -23,6 +23,7 @@ import {
   type SegmentEntry,
   writeManifest,
 } from './index/manifest.js';
+import { SegmentBuilder } from './index/segment-builder.js';
 import { readSegment, writeSegment } from './index/segment-file.js';
 import { FIELDS } from './index/segment-writer.js';
 import { type SegmentState, Shard, shardOf } from './index/shard.js';
@@ -37,8 +38,14 @@ export interface OpenOptions extends AnalyzerOptions {
   shards?: number;
   /** Open for searching only: no lock, no writes. */
   readOnly?: boolean;
-  /** Bulk loading: no WAL; every commit writes segments. Faster for big loads. */
+  /**
+   * Bulk loading: documents are batched and built into segments by worker threads (one per core),
+   * no WAL is written, and every commit writes segments. Added documents become searchable when
+   * their batch is built: after `refresh()` or `commit()`.
+   */
   bulk?: boolean;
+  /** Worker threads for bulk loading (default: one per core). */
+  threads?: number;
   /** Freeze a shard's buffer into a segment at this many tokens (default 4M). */
   bufferTokens?: number;
   /** A commit writes segments instead of syncing the WAL once the WAL exceeds this (default 64 MB). */
@@ -82,6 +89,9 @@ export interface CommitReport {
   ms: number;
 }
 
+/** Bulk mode: a shard's batch goes to a builder thread at this many characters of text. */
+const BATCH_CHARS = 16 << 20;
+
 const DEFAULTS = {
   bufferTokens: 4_000_000,
   walFlushBytes: 64 << 20,
@@ -107,6 +117,9 @@ export class Engine {
   private releaseLock: (() => void) | null = null;
   private dirty = false;
   private closed = false;
+  private readonly builder: SegmentBuilder | null = null;
+  private readonly building = new Set<Promise<void>>();
+  private buildError: Error | null = null;
 
   private constructor(dir: string, manifest: Manifest, options: OpenOptions, release: (() => void) | null) {
     this.dir = dir;
@@ -133,6 +146,12 @@ export class Engine {
       (_, i) => new Shard(i, this.analyzer, { bufferTokens: this.options.bufferTokens, nextSeq }),
     );
     this.openReport = { loadedBytes: 0, loadMs: 0, replayedOps: 0, droppedWalBytes: 0 };
+    if (this.options.bulk && !this.options.readOnly) {
+      this.builder = new SegmentBuilder(
+        manifest.settings.analyzer,
+        options.threads ?? os.availableParallelism(),
+      );
+    }
   }
 
   /**
@@ -215,9 +234,48 @@ export class Engine {
     validateDocument(doc);
     const clean: DocumentInput = { id: doc.id, title: doc.title ?? '', text: doc.text };
     if (doc.meta && Object.keys(doc.meta).length > 0) clean.meta = doc.meta;
-    this.route(doc.id).add(clean);
-    this.wal?.append({ type: 'add', doc: clean });
+    const shard = this.route(doc.id);
+    if (this.builder) {
+      if (shard.enqueue(clean) >= BATCH_CHARS) this.startBuild(shard);
+    } else {
+      shard.add(clean);
+      this.wal?.append({ type: 'add', doc: clean });
+    }
     this.dirty = true;
+  }
+
+  /** Bulk mode: sends a shard's open batch to the builder; the segment attaches when built. */
+  private startBuild(shard: Shard): void {
+    const batch = shard.takeBatch();
+    if (!batch || !this.builder) return;
+    const job: Promise<void> = this.builder
+      .build(batch.docs)
+      .then((segment) => {
+        shard.attachBatch(batch.seq, segment);
+      })
+      .catch((err: Error) => {
+        this.buildError ??= err;
+      })
+      .finally(() => this.building.delete(job));
+    this.building.add(job);
+  }
+
+  /**
+   * Bulk mode: waits until at most `maxPending` batches are being built, so a fast reader does not
+   * queue the whole corpus in memory. Call it between adds; a no-op otherwise.
+   */
+  async settle(maxPending = this.builder?.threads ?? 0): Promise<void> {
+    while (this.building.size > maxPending) await Promise.race(this.building);
+    if (this.buildError) throw this.buildError;
+  }
+
+  /** Makes every added document searchable (bulk mode builds the open batches first). */
+  async refresh(): Promise<void> {
+    if (this.builder) {
+      for (const shard of this.shards) this.startBuild(shard);
+      await this.settle(0);
+    }
+    for (const shard of this.shards) shard.refresh();
   }
 
   /** Deletes a document by id; returns whether it existed. */
@@ -235,6 +293,7 @@ export class Engine {
   async commit(options: { flush?: boolean } = {}): Promise<CommitReport> {
     this.writable('commit');
     const started = performance.now();
+    await this.refresh();
     if (!this.dirty && !options.flush) return { mode: 'none', segmentsWritten: 0, bytesWritten: 0, ms: 0 };
     if (this.wal && !options.flush && this.wal.size < this.options.walFlushBytes) {
       this.wal.sync();
@@ -420,6 +479,7 @@ export class Engine {
     try {
       if (!this.options.readOnly && (options.commit ?? true) && this.dirty) await this.commit();
     } finally {
+      await this.builder?.close();
       this.wal?.close();
       this.wal = null;
       this.closed = true;

@@ -157,6 +157,25 @@ describe('Engine', () => {
     expect(hit.snippet).toContain('[Swimming]');
   });
 
+  it('bulk mode: batches build into segments, updates and deletes across batches resolve to the newest', async () => {
+    const dir = tempDir();
+    const e = await Engine.open(dir, { shards: 2, bulk: true });
+    const docs = randomDocs(400, 5);
+    for (const d of docs) e.add(d);
+    e.add({ ...docs[3], text: 'updated unique zebra' });
+    expect(e.delete('doc-4')).toBe(true);
+    await e.commit();
+    expect(e.stats().docs).toBe(399);
+    expect(e.search('zebra').hits.map((h) => h.id)).toEqual(['doc-3']);
+    expect(e.get('doc-4')).toBeUndefined();
+    for (const d of docs.slice(10, 60)) e.add({ ...d, text: `${d.text} again` });
+    await e.close();
+    const r = await openEngine(dir, { readOnly: true });
+    expect(r.stats().docs).toBe(399);
+    expect(r.get('doc-10')?.text).toMatch(/ again$/);
+    expect(r.search('zebra').total).toBe(0);
+  });
+
   it('rejects bad arguments with clear errors', async () => {
     const e = await openEngine(tempDir());
     expect(() => e.add({ id: '', text: 'x' })).toThrow(InvalidArgumentError);

@@ -58,6 +58,12 @@ export class Shard {
   private readonly ids = new Map<string, number>();
   private readonly bySeq = new Map<number, SegmentState>();
   private bufferDeleted: number[] = [];
+  /** Bulk loading: the open batch, and docs in batches being built elsewhere (not yet attached). */
+  private batch: DocumentInput[] = [];
+  private batchChars = 0;
+  private batchSeq = 1;
+  private readonly inflight = new Map<string, { batch: number; index: number }>();
+  private readonly batchDeletes = new Map<number, number[]>();
 
   constructor(id: number, analyzer: Analyzer, options: ShardOptions) {
     this.id = id;
@@ -65,9 +71,9 @@ export class Shard {
     this.options = options;
   }
 
-  /** Live documents, buffer included. */
+  /** Live documents, buffer and batches in flight included. */
   get docCount(): number {
-    return this.ids.size;
+    return this.ids.size + this.inflight.size;
   }
 
   get bufferedDocs(): number {
@@ -82,8 +88,55 @@ export class Shard {
     if (this.writer.tokenCount >= this.options.bufferTokens) this.refresh();
   }
 
+  /**
+   * Bulk loading: adds a document to the open batch instead of the buffer; it is searchable once
+   * its batch is built and attached (`takeBatch` / `attachBatch`). Returns the batch's size in chars.
+   */
+  enqueue(doc: DocumentInput): number {
+    this.delete(doc.id);
+    this.inflight.set(doc.id, { batch: this.batchSeq, index: this.batch.length });
+    this.batch.push(doc);
+    this.batchChars += doc.text.length + (doc.title?.length ?? 0);
+    return this.batchChars;
+  }
+
+  /** Closes the open batch and returns it (null when empty). */
+  takeBatch(): { seq: number; docs: DocumentInput[] } | null {
+    if (this.batch.length === 0) return null;
+    const taken = { seq: this.batchSeq++, docs: this.batch };
+    this.batch = [];
+    this.batchChars = 0;
+    return taken;
+  }
+
+  /** Attaches the segment built from batch `seq`, applying deletes that arrived meanwhile. */
+  attachBatch(seq: number, segment: Segment): SegmentState {
+    const gone = this.batchDeletes.get(seq);
+    this.batchDeletes.delete(seq);
+    let deleted: Uint8Array | null = null;
+    if (gone) {
+      deleted = new Uint8Array(segment.docCount);
+      for (const i of gone) deleted[i] = 1;
+    }
+    for (let d = 0; d < segment.docCount; d++) {
+      if (deleted?.[d]) continue;
+      const id = segment.ids.get(d);
+      const loc = this.inflight.get(id);
+      if (loc && loc.batch === seq && loc.index === d) this.inflight.delete(id);
+    }
+    return this.attach(segment, null, deleted);
+  }
+
   /** Deletes by external id; returns whether it existed. */
   delete(id: string): boolean {
+    const loc = this.inflight.get(id);
+    if (loc) {
+      this.inflight.delete(id);
+      const list = this.batchDeletes.get(loc.batch);
+      if (list) list.push(loc.index);
+      else this.batchDeletes.set(loc.batch, [loc.index]);
+      return true;
+    }
     const addr = this.ids.get(id);
     if (addr === undefined) return false;
     this.ids.delete(id);
@@ -98,7 +151,7 @@ export class Shard {
   }
 
   has(id: string): boolean {
-    return this.ids.has(id);
+    return this.ids.has(id) || this.inflight.has(id);
   }
 
   /** Where a live document is: its segment state and doc number (refreshes the buffer first). */

@@ -107,6 +107,7 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
           rate: (chars / 1e6 / secs).toFixed(1),
         });
       }
+      if (docs % 64 === 0) await engine.settle();
       if (docs % flags.commitEvery === 0) await commit();
     }
     await commit();

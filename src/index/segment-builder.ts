@@ -1,0 +1,93 @@
+/**
+ * @module index/segment-builder
+ * A pool of worker threads that build segments from document batches, one batch per worker at a
+ * time, so a bulk load uses every core. Where the worker script is not available (running from
+ * TypeScript sources), batches are built in this thread.
+ */
+
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
+import type { DocumentInput } from '../types.js';
+import type { Segment } from './segment.js';
+import { SegmentWriter } from './segment-writer.js';
+import { fromParts, type PlainSegment } from './segment-transfer.js';
+
+interface Pending {
+  resolve: (s: Segment) => void;
+  reject: (e: Error) => void;
+}
+
+export class SegmentBuilder {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { id: number; docs: DocumentInput[] }[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly analyzer: AnalyzerOptions;
+  private local: SegmentWriter | null = null;
+  private nextId = 1;
+
+  constructor(analyzer: AnalyzerOptions, threads: number) {
+    this.analyzer = analyzer;
+    const script = new URL('./build-worker.js', import.meta.url);
+    if (threads > 0 && fs.existsSync(fileURLToPath(script))) {
+      for (let i = 0; i < threads; i++) {
+        const w = new Worker(script);
+        w.on('message', (msg: { id: number; parts?: PlainSegment; error?: string }) => this.done(w, msg));
+        w.on('error', (err) => this.fail(err));
+        w.unref();
+        this.workers.push(w);
+        this.idle.push(w);
+      }
+    }
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  /** Builds a segment from `docs` (in a worker when there is one). */
+  build(docs: DocumentInput[]): Promise<Segment> {
+    if (this.workers.length === 0) {
+      this.local ??= new SegmentWriter(createAnalyzer(this.analyzer));
+      for (const d of docs) this.local.add(d);
+      return Promise.resolve(this.local.freeze());
+    }
+    const id = this.nextId++;
+    const promise = new Promise<Segment>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.queue.push({ id, docs });
+    this.dispatch();
+    return promise;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop()!;
+      const job = this.queue.shift()!;
+      w.ref();
+      w.postMessage({ id: job.id, analyzer: this.analyzer, docs: job.docs });
+    }
+  }
+
+  private done(w: Worker, msg: { id: number; parts?: PlainSegment; error?: string }): void {
+    const p = this.pending.get(msg.id);
+    this.pending.delete(msg.id);
+    w.unref();
+    this.idle.push(w);
+    this.dispatch();
+    if (!p) return;
+    if (msg.error || !msg.parts) p.reject(new Error(`segment build failed in a worker: ${msg.error}`));
+    else p.resolve(fromParts(msg.parts));
+  }
+
+  private fail(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
