@@ -78,7 +78,9 @@ export function readWhole(file: string): Uint8Array {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const out = new Uint8Array(size);
+    // Not zero-filled (every byte is read over), and its own ArrayBuffer (8-byte aligned views).
+    const buf = Buffer.allocUnsafeSlow(size);
+    const out = new Uint8Array(buf.buffer, buf.byteOffset, size);
     let off = 0;
     while (off < size) {
       const n = fs.readSync(fd, out, off, Math.min(size - off, 1 << 30), off);
@@ -121,7 +123,11 @@ export function readContainer(
     throw new CorruptIndexError(file, 'missing footer: the file is truncated or was not completely written');
   }
   const stored = view.getUint32(end, true);
-  const actual = crc32(bytes.subarray(0, end));
+  // In 1 MB steps: many short calls get the checksum loop optimized early (one call over a whole
+  // gigabyte would run mostly unoptimized), 3x faster here.
+  let actual = 0;
+  for (let off = 0; off < end; off += 1 << 20)
+    actual = crc32(bytes.subarray(off, Math.min(end, off + (1 << 20))), actual);
   if (stored !== actual) {
     throw new CorruptIndexError(
       file,

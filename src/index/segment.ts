@@ -93,6 +93,18 @@ export class Segment {
     );
   }
 
+  private idCache: string[] | null = null;
+
+  /** Every doc's external id, decoded once and kept (the shard's id map holds the same strings). */
+  idList(): string[] {
+    if (!this.idCache) {
+      const list: string[] = new Array(this.docCount);
+      for (let d = 0; d < this.docCount; d++) list[d] = this.ids.get(d);
+      this.idCache = list;
+    }
+    return this.idCache;
+  }
+
   metaOf(doc: number): Record<string, MetaValue | MetaValue[]> {
     const json = this.metas.get(doc);
     return json === '' ? {} : JSON.parse(json);

@@ -118,9 +118,10 @@ export class Shard {
       deleted = new Uint8Array(segment.docCount);
       for (const i of gone) deleted[i] = 1;
     }
+    const idList = segment.idList();
     for (let d = 0; d < segment.docCount; d++) {
       if (deleted?.[d]) continue;
-      const id = segment.ids.get(d);
+      const id = idList[d];
       const loc = this.inflight.get(id);
       if (loc && loc.batch === seq && loc.index === d) this.inflight.delete(id);
     }
@@ -207,9 +208,10 @@ export class Shard {
     this.segments.push(state);
     this.bySeq.set(state.seq, state);
     const base = state.seq * ADDR_SCALE;
+    const idList = segment.idList();
     for (let d = 0; d < segment.docCount; d++) {
       if (deleted?.[d]) continue;
-      const id = segment.ids.get(d);
+      const id = idList[d];
       const prev = this.ids.get(id);
       // Loading: a later segment or the buffer holds the newer version of a repeated id.
       if (fromBuffer || prev === undefined || prev >= 0) this.ids.set(id, base + d);
@@ -236,7 +238,8 @@ export class Shard {
     this.segments.push(state);
     this.bySeq.set(state.seq, state);
     const base = state.seq * ADDR_SCALE;
-    for (let d = 0; d < merged.docCount; d++) this.ids.set(merged.ids.get(d), base + d);
+    const idList = merged.idList();
+    for (let d = 0; d < merged.docCount; d++) this.ids.set(idList[d], base + d);
     return state;
   }
 }

@@ -59,10 +59,8 @@ const scratch = new Scratch();
 /** Scores every segment of a shard and returns its top k. */
 export function searchShard(shard: Shard, plan: Plan, k: number): ShardHits {
   const states: SegmentState[] = shard.segments;
-  const topk = new TopK(k, (ref) => {
-    const s = Math.floor(ref / 2 ** 32);
-    return states[s].segment.ids.get(ref % 2 ** 32);
-  });
+  const idLists = states.map((s) => s.segment.idList());
+  const topk = new TopK(k, (ref) => idLists[Math.floor(ref / 2 ** 32)][ref % 2 ** 32]);
   let postings = 0;
   let matched = 0;
   for (let s = 0; s < states.length; s++) {
@@ -72,11 +70,34 @@ export function searchShard(shard: Shard, plan: Plan, k: number): ShardHits {
     matched += work.matched;
   }
   const hits = topk.drain().map(({ score, ref }) => {
-    const state = states[Math.floor(ref / 2 ** 32)];
+    const s = Math.floor(ref / 2 ** 32);
     const doc = ref % 2 ** 32;
-    return { id: state.segment.ids.get(doc), score, seq: state.seq, doc };
+    return { id: idLists[s][doc], score, seq: states[s].seq, doc };
   });
   return { hits, postings, matched, segments: states.length };
+}
+
+/** k-way merge of lists sorted by (score desc, id asc); keeps the first k. */
+function mergeSorted<T extends { id: string; score: number }>(lists: T[][], k: number): T[] {
+  if (lists.length === 1) return lists[0].slice(0, k);
+  const out: T[] = [];
+  const pos = new Array<number>(lists.length).fill(0);
+  while (out.length < k) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) {
+      if (pos[i] >= lists[i].length) continue;
+      if (best < 0) {
+        best = i;
+        continue;
+      }
+      const a = lists[i][pos[i]];
+      const b = lists[best][pos[best]];
+      if (a.score > b.score || (a.score === b.score && a.id < b.id)) best = i;
+    }
+    if (best < 0) break;
+    out.push(lists[best][pos[best]++]);
+  }
+  return out;
 }
 
 export interface SearcherContext {
@@ -114,9 +135,10 @@ export function search(
   const plan = makePlan(query, stats, ctx.fields, ctx.params);
 
   const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k));
-  const merged = perShard.flatMap((r) => r.hits);
-  merged.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const top = merged.slice(0, k);
+  const top = mergeSorted(
+    perShard.map((r) => r.hits),
+    k,
+  );
 
   const stored = options.stored ?? true;
   const snippetTerms = options.snippets

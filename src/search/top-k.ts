@@ -49,20 +49,20 @@ export class TopK {
     this.siftDown(0);
   }
 
-  /** The kept pairs, best first. */
+  /** The kept pairs, best first (score descending, then key ascending). Empties the heap. */
   drain(): { score: number; ref: number }[] {
-    const out: { score: number; ref: number }[] = [];
-    for (let i = 0; i < this.size; i++) out.push({ score: this.scores[i], ref: this.refs[i] });
-    const keys = new Map<number, string>();
-    const key = (r: number) => {
-      let s = keys.get(r);
-      if (s === undefined) {
-        s = this.tieKey(r);
-        keys.set(r, s);
+    // Pop the min-heap from the back: each pop yields the worst remaining entry.
+    const n = this.size;
+    const out: { score: number; ref: number }[] = new Array(n);
+    for (let i = n - 1; i >= 0; i--) {
+      out[i] = { score: this.scores[0], ref: this.refs[0] };
+      this.size--;
+      if (this.size > 0) {
+        this.scores[0] = this.scores[this.size];
+        this.refs[0] = this.refs[this.size];
+        this.siftDown(0);
       }
-      return s;
-    };
-    out.sort((a, b) => b.score - a.score || (key(a.ref) < key(b.ref) ? -1 : key(a.ref) > key(b.ref) ? 1 : 0));
+    }
     return out;
   }
 
