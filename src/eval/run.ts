@@ -4,6 +4,7 @@
  * ties broken by doc id descending in byte (strcmp) order. The order of a hit list is ignored.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { compareUtf8 } from '../strings.js';
 
 /** One retrieved document with its score; higher scores rank first. */
 export interface RunHit {
@@ -14,26 +15,8 @@ export interface RunHit {
 /** A run: query id → hits, in any order (ranks come from the scores). */
 export type Run = Map<string, RunHit[]>;
 
-/**
- * Compares two strings in UTF-8 byte order, which is what C's strcmp gives on trec_eval's input.
- * Same as `<` on UTF-16 code units except that astral characters (surrogate pairs) sort after
- * U+E000..U+FFFF.
- */
-export function compareBytes(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
+/** Compares two strings in UTF-8 byte order, which is what C's strcmp gives on trec_eval's input. */
+export const compareBytes = compareUtf8;
 
 /** trec_eval's order: score descending, then doc id descending (strcmp). */
 export function compareHits(a: RunHit, b: RunHit): number {

@@ -8,8 +8,8 @@
 import { parentPort } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
 import type { DocumentInput } from '../types.js';
-import { SegmentWriter } from './segment-writer.js';
 import { segmentArrays, toParts } from './segment-transfer.js';
+import { SegmentWriter } from './segment-writer.js';
 
 interface BuildRequest {
   id: number;

@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
 import type { DocumentInput } from '../types.js';
 import type { Segment } from './segment.js';
-import { SegmentWriter } from './segment-writer.js';
 import { fromParts, type PlainSegment } from './segment-transfer.js';
+import { SegmentWriter } from './segment-writer.js';
 
 interface Pending {
   resolve: (s: Segment) => void;

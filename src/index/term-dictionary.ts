@@ -5,6 +5,9 @@
  * where a `Map<string, …>` would cost ~80 bytes per term. Lookup is a binary search over bytes.
  */
 
+import { compareUtf8 } from '../strings.js';
+import { StoredColumn } from './stored-column.js';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -25,19 +28,8 @@ export class TermDictionary {
 
   /** Builds a dictionary from terms already sorted by `compareTerms`. */
   static fromSorted(terms: readonly string[]): TermDictionary {
-    const encoded = terms.map((t) => encoder.encode(t));
-    let total = 0;
-    for (const e of encoded) total += e.length;
-    const bytes = new Uint8Array(total);
-    const offsets = new Uint32Array(terms.length + 1);
-    let pos = 0;
-    for (let i = 0; i < encoded.length; i++) {
-      offsets[i] = pos;
-      bytes.set(encoded[i], pos);
-      pos += encoded[i].length;
-    }
-    offsets[terms.length] = pos;
-    return new TermDictionary(bytes, offsets);
+    const packed = StoredColumn.fromStrings(terms);
+    return new TermDictionary(packed.bytes, Uint32Array.from(packed.offsets));
   }
 
   /** The ordinal of `term`, or -1. */
@@ -97,22 +89,7 @@ export class TermDictionary {
 }
 
 /** Orders terms as the dictionary does: by UTF-8 bytes (= by code point). */
-export function compareTerms(a: string, b: string): number {
-  if (a === b) return 0;
-  // UTF-16 order differs from code point order only for surrogates vs U+E000..U+FFFF.
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      const xs = x >= 0xd800 && x <= 0xdfff;
-      const ys = y >= 0xd800 && y <= 0xdfff;
-      if (xs !== ys) return xs ? 1 : -1;
-      return x - y;
-    }
-  }
-  return a.length - b.length;
-}
+export const compareTerms = compareUtf8;
 
 /** Compares two byte strings. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
