@@ -148,6 +148,26 @@ describe('Engine', () => {
     expect(ids('unknownkey:river')).toEqual(['1', '2', '3']);
   });
 
+  it('finds Chinese text with one-, two- and many-character queries, and as phrases', async () => {
+    const e = await openEngine(tempDir(), { shards: 2 });
+    e.add({ id: 'zh1', text: '北京大学是中国著名的高等学府，位于北京市海淀区。' });
+    e.add({ id: 'zh2', text: '上海是中国的经济中心，人口众多。' });
+    e.add({ id: 'mix', text: '我们使用 Python 编程语言开发搜索引擎。' });
+    const ids = (q: string) =>
+      e
+        .search(q)
+        .hits.map((h) => h.id)
+        .sort();
+    expect(ids('京')).toEqual(['zh1']);
+    expect(ids('上海')).toEqual(['zh2']);
+    expect(ids('中国')).toEqual(['zh1', 'zh2']);
+    expect(ids('"北京大学"')).toEqual(['zh1']);
+    expect(ids('+北京大学')).toEqual(['zh1']);
+    expect(ids('"海淀区"')).toEqual(['zh1']);
+    expect(ids('python 搜索引擎')).toEqual(['mix']);
+    expect(ids('"学北京"')).toEqual([]);
+  });
+
   it('stems at index and query time and marks matches in snippets', async () => {
     const e = await openEngine(tempDir());
     e.add({ id: 's', title: 'Swimming', text: 'She swims daily. Swimming in cold lakes is good for you.' });

@@ -76,14 +76,19 @@ function addClauses(
   if (terms.length === 0) return;
   const weight = tok.boost;
   if (tok.quoted || (tok.occur !== 'should' && terms.length > 1 && distinctPositions(positions) > 1)) {
-    // A phrase: one clause over all terms; CJK query terms may share a position (bigrams + words):
-    // keep one term per position, the first, which is what the index holds at that position too.
+    // A phrase: one clause over all terms. CJK query terms may share a position (a bigram and a
+    // segmenter word); keep the shortest, the bigram, which the index holds at that position for
+    // sure (segmenter words depend on the surrounding text).
     const pterms: string[] = [];
     const offsets: number[] = [];
     for (let i = 0; i < terms.length; i++) {
-      if (i > 0 && positions[i] === positions[i - 1]) continue;
+      const offset = positions[i] - positions[0];
+      if (i > 0 && positions[i] === positions[i - 1]) {
+        if (terms[i].length < pterms[pterms.length - 1].length) pterms[pterms.length - 1] = terms[i];
+        continue;
+      }
       pterms.push(terms[i]);
-      offsets.push(positions[i] - positions[0]);
+      offsets.push(offset);
     }
     if (pterms.length === 1) out.push({ terms: pterms, offsets: [0], field, occur: tok.occur, weight });
     else out.push({ terms: pterms, offsets, field, occur: tok.occur, weight });
