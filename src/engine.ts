@@ -317,7 +317,11 @@ export class Engine {
       for (const state of shard.segments) {
         if (state.file === null) {
           const name = `s${shard.id}-${state.seq}.seg`;
-          bytesWritten += writeSegment(path.join(this.dir, name), state.segment, this.settings.fields);
+          const file = path.join(this.dir, name);
+          const written = writeSegment(file, state.segment, this.settings.fields);
+          bytesWritten += written.bytes;
+          // The text now lives in the file: read it from there and give the memory back.
+          state.segment.texts.moveToFile({ fd: fs.openSync(file, 'r'), offset: written.textsOffset });
           state.file = name;
           segmentsWritten++;
           if (state.deleted) state.deletesDirty = state.deletedCount > 0;
@@ -340,7 +344,7 @@ export class Engine {
           seq: s.seq,
           file: s.file!,
           docCount: s.segment.docCount,
-          bytes: s.segment.byteSize,
+          bytes: s.segment.totalBytes,
           deletes: s.deletesFile,
         });
       }
@@ -364,7 +368,7 @@ export class Engine {
    */
   private applyMergePolicy(shard: Shard, force: boolean): void {
     const cap = this.options.maxSegmentBytes;
-    const bySize = [...shard.segments].sort((a, b) => a.segment.byteSize - b.segment.byteSize);
+    const bySize = [...shard.segments].sort((a, b) => a.segment.totalBytes - b.segment.totalBytes);
     if (force) {
       let group: SegmentState[] = [];
       let bytes = 0;
@@ -374,9 +378,9 @@ export class Engine {
         bytes = 0;
       };
       for (const s of bySize) {
-        if (group.length > 0 && bytes + s.segment.byteSize > cap) flushGroup();
+        if (group.length > 0 && bytes + s.segment.totalBytes > cap) flushGroup();
         group.push(s);
-        bytes += s.segment.byteSize;
+        bytes += s.segment.totalBytes;
       }
       flushGroup();
       return;
@@ -386,9 +390,9 @@ export class Engine {
     const group: SegmentState[] = [];
     let bytes = 0;
     for (const s of bySize) {
-      if (group.length > excess || (group.length >= 2 && bytes + s.segment.byteSize > cap)) break;
+      if (group.length > excess || (group.length >= 2 && bytes + s.segment.totalBytes > cap)) break;
       group.push(s);
-      bytes += s.segment.byteSize;
+      bytes += s.segment.totalBytes;
     }
     if (group.length >= 2) shard.merge(group);
   }
@@ -479,6 +483,7 @@ export class Engine {
     try {
       if (!this.options.readOnly && (options.commit ?? true) && this.dirty) await this.commit();
     } finally {
+      for (const shard of this.shards) for (const st of shard.segments) st.segment.close();
       await this.builder?.close();
       this.wal?.close();
       this.wal = null;

@@ -119,24 +119,44 @@ export class Segment {
     };
   }
 
-  /** Bytes held by this segment's arrays. */
+  /** Bytes this segment holds in memory (document text on disk is not counted). */
   get byteSize(): number {
+    return this.indexBytes + this.storedBytes(true);
+  }
+
+  /** Bytes of the segment's data wherever it is kept (what a merge has to hold in memory). */
+  get totalBytes(): number {
+    return this.indexBytes + this.storedBytes(false);
+  }
+
+  private get indexBytes(): number {
     let n = 0;
     for (const f of this.fields) {
       n += f.terms.bytes.byteLength + f.terms.offsets.byteLength + f.docFreq.byteLength;
       n += f.postingsOffsets.byteLength + f.postings.byteLength + f.positionsOffsets.byteLength;
       n += f.positions.byteLength + f.norms.byteLength;
     }
-    for (const c of [this.ids, this.titles, this.texts, this.metas])
-      n += c.bytes.byteLength + c.offsets.byteLength;
     return n;
+  }
+
+  private storedBytes(memoryOnly: boolean): number {
+    let n = 0;
+    for (const c of [this.ids, this.titles, this.texts, this.metas]) {
+      n += c.offsets.byteLength + (memoryOnly ? c.bytes.byteLength : c.byteLength);
+    }
+    return n;
+  }
+
+  /** Closes the files that file-backed columns read from. */
+  close(): void {
+    for (const c of [this.ids, this.titles, this.texts, this.metas]) c.close();
   }
 }
 
 function readMetas(column: StoredColumn): (Record<string, MetaValue | MetaValue[]> | undefined)[] {
   const out: (Record<string, MetaValue | MetaValue[]> | undefined)[] = new Array(column.size);
   for (let d = 0; d < column.size; d++) {
-    out[d] = column.byteLength(d) === 0 ? undefined : JSON.parse(column.get(d));
+    out[d] = column.valueLength(d) === 0 ? undefined : JSON.parse(column.get(d));
   }
   return out;
 }

@@ -225,7 +225,10 @@ export class Shard {
     const merged = mergeSegments(sources);
     const gone = new Set(states);
     this.segments = this.segments.filter((s) => !gone.has(s));
-    for (const s of states) this.bySeq.delete(s.seq);
+    for (const s of states) {
+      this.bySeq.delete(s.seq);
+      s.segment.close();
+    }
     const state: SegmentState = {
       seq: this.options.nextSeq(),
       segment: merged,

@@ -2,35 +2,103 @@
  * @module index/stored-column
  * "Here is a DocId, give me its string." One stored string per document as UTF-8 bytes plus a
  * Float64Array of offsets (so a column may exceed 4 GB). Values are decoded only when asked for,
- * which is what keeps hits cheap until the final top-k.
+ * which keeps hits cheap until the final top-k.
+ *
+ * The bytes live in memory, or, once the segment is on disk, in its file (`moveToFile`): document
+ * text is read back only for the few hits that need it (snippets, the reader), so it costs no RAM.
+ * The offsets always stay in memory. The content never changes, only where it is kept.
  */
+
+import * as fs from 'node:fs';
 
 const decoder = new TextDecoder();
 
+/** Where a file-backed column's bytes are: an open file and the offset of byte 0. */
+export interface FileBytes {
+  fd: number;
+  offset: number;
+}
+
 export class StoredColumn {
-  readonly bytes: Uint8Array;
+  /** The bytes, when in memory (empty when file-backed). */
+  bytes: Uint8Array;
   /** `offsets[i]..offsets[i+1]` is the value of doc i; length = docCount + 1. */
   readonly offsets: Float64Array;
+  private file: FileBytes | null = null;
 
-  constructor(bytes: Uint8Array, offsets: Float64Array) {
+  constructor(bytes: Uint8Array, offsets: Float64Array, file: FileBytes | null = null) {
     this.bytes = bytes;
     this.offsets = offsets;
+    this.file = file;
   }
 
   get size(): number {
     return this.offsets.length - 1;
   }
 
+  /** Total bytes of all values. */
+  get byteLength(): number {
+    return this.offsets[this.offsets.length - 1];
+  }
+
+  /** True when the bytes are read from a file on demand. */
+  get onDisk(): boolean {
+    return this.file !== null;
+  }
+
   get(doc: number): string {
     const start = this.offsets[doc];
     const end = this.offsets[doc + 1];
     if (end === start) return '';
+    if (this.file) {
+      const buf = Buffer.allocUnsafe(end - start);
+      this.readInto(start, end, buf, 0);
+      return buf.toString('utf8');
+    }
     return decoder.decode(this.bytes.subarray(start, end));
   }
 
   /** Byte length of doc's value, without decoding it. */
-  byteLength(doc: number): number {
+  valueLength(doc: number): number {
     return this.offsets[doc + 1] - this.offsets[doc];
+  }
+
+  /** Copies bytes [start, end) of the column into `out` at `at`. */
+  readInto(start: number, end: number, out: Uint8Array, at: number): void {
+    if (!this.file) {
+      out.set(this.bytes.subarray(start, end), at);
+      return;
+    }
+    let done = 0;
+    const len = end - start;
+    while (done < len) {
+      const n = fs.readSync(
+        this.file.fd,
+        out,
+        at + done,
+        Math.min(len - done, 1 << 30),
+        this.file.offset + start + done,
+      );
+      if (n === 0) throw new RangeError(`stored column: short read at ${this.file.offset + start + done}`);
+      done += n;
+    }
+  }
+
+  /** Closes the backing file, if any (the column cannot be read afterwards). */
+  close(): void {
+    if (this.file) {
+      try {
+        fs.closeSync(this.file.fd);
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+
+  /** From now on, read the bytes from `file` (where they were just written) and free the memory. */
+  moveToFile(file: FileBytes): void {
+    this.file = file;
+    this.bytes = new Uint8Array(0);
   }
 
   static fromStrings(values: readonly string[]): StoredColumn {
@@ -46,28 +114,37 @@ export class StoredColumn {
     return new StoredColumn(new Uint8Array(bytes.buffer, bytes.byteOffset, total), offsets);
   }
 
-  /** Concatenates the kept docs of several columns (merging segments). */
+  /** Concatenates the kept docs of several columns (merging segments); runs of kept docs are copied at once. */
   static concat(parts: readonly { column: StoredColumn; keep: (doc: number) => boolean }[]): StoredColumn {
     let total = 0;
     let count = 0;
     for (const { column, keep } of parts) {
       for (let d = 0; d < column.size; d++) {
         if (!keep(d)) continue;
-        total += column.byteLength(d);
+        total += column.valueLength(d);
         count++;
       }
     }
-    const bytes = new Uint8Array(total);
+    const buf = Buffer.allocUnsafeSlow(total);
+    const bytes = new Uint8Array(buf.buffer, buf.byteOffset, total);
     const offsets = new Float64Array(count + 1);
     let pos = 0;
     let i = 0;
     for (const { column, keep } of parts) {
-      for (let d = 0; d < column.size; d++) {
-        if (!keep(d)) continue;
-        offsets[i++] = pos;
-        const start = column.offsets[d];
-        const end = column.offsets[d + 1];
-        bytes.set(column.bytes.subarray(start, end), pos);
+      let d = 0;
+      while (d < column.size) {
+        if (!keep(d)) {
+          d++;
+          continue;
+        }
+        const runStart = d;
+        while (d < column.size && keep(d)) {
+          offsets[i++] = pos + column.offsets[d] - column.offsets[runStart];
+          d++;
+        }
+        const start = column.offsets[runStart];
+        const end = column.offsets[d];
+        column.readInto(start, end, bytes, pos);
         pos += end - start;
       }
     }
