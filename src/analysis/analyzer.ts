@@ -53,6 +53,11 @@ export interface Analyzer {
   analyze(text: string, mode?: AnalyzeMode): AnalyzedText;
   /** Analyzes one query word or phrase the same way; `analyze(text, mode).terms`, default mode 'query'. */
   terms(text: string, mode?: AnalyzeMode): string[];
+  /**
+   * Index mode without arrays: calls `emit(term, position)` for each token in order and returns the
+   * field length (as `analyze(text, 'index')` gives). The indexer's fast path: no offsets, no garbage.
+   */
+  forEachToken(text: string, emit: (term: string, position: number) => void): number;
 }
 
 /** 'english' (the default), every snowball-stemmers algorithm, then 'none'. */
@@ -131,6 +136,12 @@ class TextAnalyzer implements Analyzer {
 
   terms(text: string, mode: AnalyzeMode = 'query'): string[] {
     return this.analyze(text, mode).terms;
+  }
+
+  forEachToken(text: string, emit: (term: string, position: number) => void): number {
+    const sink = new TokenSink(this.filter, emit);
+    tokenize(sink, text, false);
+    return sink.result().length;
   }
 }
 

@@ -18,14 +18,24 @@ export class TokenSink {
   private length = 0;
   private lastPos = -1;
 
-  constructor(readonly filter: WordFilter) {}
+  /**
+   * With `emit`, tokens go to the callback instead of the arrays (indexing needs no offsets and
+   * no per-text arrays: less garbage).
+   */
+  constructor(
+    readonly filter: WordFilter,
+    private readonly emit: ((term: string, position: number) => void) | null = null,
+  ) {}
 
   /** Appends one token as is. Positions must be non-decreasing. */
   add(term: string, position: number, start: number, end: number): void {
-    this.terms.push(term);
-    this.positions.push(position);
-    this.starts.push(start);
-    this.ends.push(end);
+    if (this.emit) this.emit(term, position);
+    else {
+      this.terms.push(term);
+      this.positions.push(position);
+      this.starts.push(start);
+      this.ends.push(end);
+    }
     if (position !== this.lastPos) {
       this.length++;
       this.lastPos = position;

@@ -29,6 +29,27 @@ class FieldBuffer {
   readonly docEnd = new U32Buffer(1024);
   readonly lengths = new U32Buffer(1024);
   sumLength = 0;
+  /** Next free slot in tokTerm/tokPos while a field is being analyzed. */
+  current = 0;
+  /** Receives each token of the text being analyzed: term -> id, appended with its position. */
+  readonly emit = (term: string, position: number): void => {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.termIds.set(term, id);
+      this.terms.push(term);
+    }
+    const at = this.current;
+    if (at === this.tokTerm.data.length) {
+      this.tokTerm.length = at;
+      this.tokPos.length = at;
+      this.tokTerm.grow(at + 1);
+      this.tokPos.grow(at + 1);
+    }
+    this.tokTerm.data[at] = id;
+    this.tokPos.data[at] = position;
+    this.current = at + 1;
+  };
 
   reset(): void {
     this.termIds = new Map();
@@ -48,6 +69,8 @@ export class SegmentWriter {
   private titles: string[] = [];
   private texts: string[] = [];
   private metas: string[] = [];
+  /** Inversion buffers, reused from one freeze to the next (fresh memory is slow to touch). */
+  private readonly scratch = new InvertScratch();
   /** Approximate bytes of text buffered (UTF-16 length of title + text). */
   textChars = 0;
 
@@ -72,36 +95,15 @@ export class SegmentWriter {
     const values = [title, doc.text];
     for (let f = 0; f < FIELDS.length; f++) {
       const fb = this.fields[f];
-      const analyzed = this.analyzer.analyze(values[f], 'index');
-      const { terms, positions } = analyzed;
-      const count = terms.length;
-      const tokTerm = fb.tokTerm;
-      const tokPos = fb.tokPos;
-      if (tokTerm.length + count > tokTerm.data.length) {
-        tokTerm.grow(tokTerm.length + count);
-        tokPos.grow(tokPos.length + count);
-      }
-      const termIds = fb.termIds;
-      const termData = tokTerm.data;
-      const posData = tokPos.data;
-      let at = tokTerm.length;
-      for (let i = 0; i < count; i++) {
-        const term = terms[i];
-        let id = termIds.get(term);
-        if (id === undefined) {
-          id = fb.terms.length;
-          termIds.set(term, id);
-          fb.terms.push(term);
-        }
-        termData[at] = id;
-        posData[at++] = positions[i];
-      }
-      tokTerm.length = at;
-      tokPos.length = at;
+      fb.current = fb.tokTerm.length;
+      const length = this.analyzer.forEachToken(values[f], fb.emit);
+      const at = fb.current;
+      fb.tokTerm.length = at;
+      fb.tokPos.length = at;
       fb.docEnd.push(at);
-      fb.lengths.push(analyzed.length);
+      fb.lengths.push(length);
       // The sum of the lengths the norms stand for, so that merging (which only has norms) keeps it exact.
-      fb.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(analyzed.length)];
+      fb.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(length)];
     }
     this.ids.push(doc.id);
     this.titles.push(title);
@@ -114,7 +116,7 @@ export class SegmentWriter {
   /** Inverts the buffer into an immutable segment and empties the writer. */
   freeze(): Segment {
     const docCount = this.ids.length;
-    const fields = this.fields.map((fb) => invertField(fb, docCount));
+    const fields = this.fields.map((fb) => invertField(fb, docCount, this.scratch));
     const segment = new Segment({
       docCount,
       fields,
@@ -133,7 +135,27 @@ export class SegmentWriter {
   }
 }
 
-function invertField(fb: FieldBuffer, docCount: number): FieldPostings {
+class InvertScratch {
+  occDoc = new Uint32Array(0);
+  occPos = new Uint32Array(0);
+  start = new Float64Array(0);
+  fill = new Float64Array(0);
+
+  ensure(tokens: number, terms: number): void {
+    if (this.occDoc.length < tokens) {
+      const n = Math.max(tokens, this.occDoc.length * 2);
+      this.occDoc = new Uint32Array(n);
+      this.occPos = new Uint32Array(n);
+    }
+    if (this.start.length < terms + 1) {
+      const n = Math.max(terms + 1, this.start.length * 2);
+      this.start = new Float64Array(n);
+      this.fill = new Float64Array(n);
+    }
+  }
+}
+
+function invertField(fb: FieldBuffer, docCount: number, scratch: InvertScratch): FieldPostings {
   const termCount = fb.terms.length;
   const order = new Int32Array(termCount);
   for (let i = 0; i < termCount; i++) order[i] = i;
@@ -147,12 +169,12 @@ function invertField(fb: FieldBuffer, docCount: number): FieldPostings {
   const tokTerm = fb.tokTerm.data;
   const tokPos = fb.tokPos.data;
   const docEnd = fb.docEnd.data;
-  const start = new Float64Array(termCount + 1);
+  scratch.ensure(n, termCount);
+  const { start, fill, occDoc, occPos } = scratch;
+  start.fill(0, 0, termCount + 1);
   for (let i = 0; i < n; i++) start[ordOf[tokTerm[i]] + 1]++;
   for (let o = 0; o < termCount; o++) start[o + 1] += start[o];
-  const fill = Float64Array.from(start);
-  const occDoc = new Uint32Array(n);
-  const occPos = new Uint32Array(n);
+  fill.set(start.subarray(0, termCount + 1));
   let i = 0;
   for (let doc = 0; doc < docCount; doc++) {
     const end = docEnd[doc];
