@@ -23,6 +23,7 @@ import {
   type SegmentEntry,
   writeManifest,
 } from './index/manifest.js';
+import type { MemoryBreakdown } from './index/segment.js';
 import { SegmentBuilder } from './index/segment-builder.js';
 import { readSegment, writeSegment } from './index/segment-file.js';
 import { FIELDS } from './index/segment-writer.js';
@@ -75,6 +76,8 @@ export interface IndexStats {
   segments: number;
   /** Bytes of index data held in memory (segments; the write buffer is not counted). */
   memoryBytes: number;
+  /** Where `memoryBytes` goes. */
+  memory: MemoryBreakdown & { deletes: number };
   /** Bytes of files in the index directory. */
   diskBytes: number;
   settings: IndexSettings;
@@ -452,11 +455,19 @@ export class Engine {
     let deletedDocs = 0;
     let segments = 0;
     let memoryBytes = 0;
+    const memory = { terms: 0, postings: 0, positions: 0, norms: 0, stored: 0, deletes: 0 };
     const shards = this.shards.map((shard) => {
       shard.refresh();
       for (const s of shard.segments) {
         deletedDocs += s.deletedCount;
         memoryBytes += s.segment.byteSize + (s.deleted?.byteLength ?? 0);
+        const m = s.segment.memoryBreakdown();
+        memory.terms += m.terms;
+        memory.postings += m.postings;
+        memory.positions += m.positions;
+        memory.norms += m.norms;
+        memory.stored += m.stored;
+        memory.deletes += s.deleted?.byteLength ?? 0;
       }
       segments += shard.segments.length;
       docs += shard.docCount;
@@ -471,6 +482,7 @@ export class Engine {
       shards,
       segments,
       memoryBytes,
+      memory,
       diskBytes,
       settings: this.settings,
       bm25: this.params,

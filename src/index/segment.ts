@@ -30,6 +30,16 @@ export interface FieldPostings {
   readonly maxDocFreq: number;
 }
 
+/** Memory by component: term dictionaries, doc/freq postings, positions, length norms, stored columns. */
+export interface MemoryBreakdown {
+  terms: number;
+  postings: number;
+  positions: number;
+  norms: number;
+  /** Ids, titles, metadata, text offsets (and text not yet written to disk). */
+  stored: number;
+}
+
 export interface SegmentParts {
   docCount: number;
   fields: FieldPostings[];
@@ -117,6 +127,19 @@ export class Segment {
       text: this.texts.get(doc),
       meta: this.metaOf(doc),
     };
+  }
+
+  /** Where this segment's memory goes, in bytes (document text on disk is not counted). */
+  memoryBreakdown(): MemoryBreakdown {
+    const m: MemoryBreakdown = { terms: 0, postings: 0, positions: 0, norms: 0, stored: 0 };
+    for (const f of this.fields) {
+      m.terms += f.terms.bytes.byteLength + f.terms.offsets.byteLength + f.docFreq.byteLength;
+      m.postings += f.postingsOffsets.byteLength + f.postings.byteLength;
+      m.positions += f.positionsOffsets.byteLength + f.positions.byteLength;
+      m.norms += f.norms.byteLength;
+    }
+    m.stored = this.storedBytes(true);
+    return m;
   }
 
   /** Bytes this segment holds in memory (document text on disk is not counted). */

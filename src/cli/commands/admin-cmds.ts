@@ -25,7 +25,11 @@ export function register(program: Command): void {
         `shards      ${s.shards.length}: ${s.shards.map((x) => `${x.docs} docs/${x.segments} seg`).join(', ')}`,
       );
       out(`segments    ${s.segments}`);
-      out(`memory      ${formatBytes(s.memoryBytes)}`);
+      const m = s.memory;
+      out(
+        `memory      ${formatBytes(s.memoryBytes)}: postings ${formatBytes(m.postings)}, positions ${formatBytes(m.positions)}, ` +
+          `terms ${formatBytes(m.terms)}, norms ${formatBytes(m.norms)}, stored ${formatBytes(m.stored)}, deletes ${formatBytes(m.deletes)}`,
+      );
       out(`disk        ${formatBytes(s.diskBytes)}`);
       out(`analyzer    ${JSON.stringify(s.settings.analyzer)}`);
       out(`bm25        k1=${s.bm25.k1} b=${s.bm25.b} weights=${JSON.stringify(s.bm25.fieldWeights)}`);
