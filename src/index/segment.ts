@@ -6,7 +6,7 @@
  */
 
 import type { MetaValue, StoredDocument } from '../types.js';
-import { decodeDocsFreqs, PostingsCursor } from './codec/postings.js';
+import { type DecodeState, decodeChunk, decodeDocsFreqs, PostingsCursor } from './codec/postings.js';
 import { MetaIndex } from './meta-index.js';
 import type { StoredColumn } from './stored-column.js';
 import type { TermDictionary } from './term-dictionary.js';
@@ -89,6 +89,17 @@ export class Segment {
       docs,
       freqs,
     );
+  }
+
+  /** Starts a chunked decode of a term's postings (see `decodeChunk`). */
+  startDecode(field: number, ordinal: number): DecodeState {
+    const f = this.fields[field];
+    return { pos: f.postingsOffsets[ordinal], end: f.postingsOffsets[ordinal + 1], doc: -1 };
+  }
+
+  /** Decodes up to `max` more postings of a started decode; returns how many (0 at the end). */
+  decodeChunk(field: number, state: DecodeState, docs: Int32Array, freqs: Int32Array, max: number): number {
+    return decodeChunk(this.fields[field].postings, state, docs, freqs, max);
   }
 
   /** A cursor with positions over a term's postings. */

@@ -20,8 +20,10 @@ export class Scratch {
   tfAcc = new Float64Array(0);
   clauseSeen = new Uint8Array(0);
   clauseTouched = new Int32Array(0);
-  docs = new Int32Array(0);
-  freqs = new Int32Array(0);
+  docs = new Int32Array(CHUNK);
+  freqs = new Int32Array(CHUNK);
+  /** Per norm byte: the score of tf = 1 for the clause being scored. */
+  readonly one = new Float64Array(256);
   positions: Int32Array[] = [];
 
   ensureDocs(n: number): void {
@@ -69,16 +71,16 @@ export function scoreSegment(
 
   const k1p1 = plan.k1 + 1;
   const invK1 = 1 / plan.k1;
+  const { docs, freqs } = scratch;
   for (const pc of plan.clauses) {
     const { clause } = pc;
-    const negative = clause.occur === 'mustNot';
     const bit = pc.mustBit;
-    if (negative) {
+    if (clause.occur === 'mustNot') {
       for (const fw of pc.fields) {
-        const count = gather(state, fw.field, clause.terms, clause.offsets, scratch);
-        postings += count;
-        for (let i = 0; i < count; i++) excluded[scratch.docs[i]] = 1;
-        if (count > 0) excludedAny = true;
+        postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count) => {
+          for (let i = 0; i < count; i++) excluded[docs[i]] = 1;
+          if (count > 0) excludedAny = true;
+        });
       }
       continue;
     }
@@ -87,19 +89,18 @@ export function scoreSegment(
       const { tfAcc, clauseTouched, clauseSeen } = scratch;
       let ct = 0;
       for (const fw of pc.fields) {
-        const count = gather(state, fw.field, clause.terms, clause.offsets, scratch);
-        postings += count;
-        const { docs, freqs } = scratch;
         const norms = seg.fields[fw.field].norms;
         const cache = plan.tfCaches[fw.field];
-        for (let i = 0; i < count; i++) {
-          const d = docs[i];
-          if (clauseSeen[d] === 0) {
-            clauseSeen[d] = 1;
-            clauseTouched[ct++] = d;
+        postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count) => {
+          for (let i = 0; i < count; i++) {
+            const d = docs[i];
+            if (clauseSeen[d] === 0) {
+              clauseSeen[d] = 1;
+              clauseTouched[ct++] = d;
+            }
+            tfAcc[d] += freqs[i] * cache[norms[d]];
           }
-          tfAcc[d] += freqs[i] * cache[norms[d]];
-        }
+        });
       }
       const w = pc.idf * k1p1;
       for (let i = 0; i < ct; i++) {
@@ -116,22 +117,24 @@ export function scoreSegment(
       continue;
     }
     for (const fw of pc.fields) {
-      const count = gather(state, fw.field, clause.terms, clause.offsets, scratch);
-      postings += count;
-      const { docs, freqs } = scratch;
       const cache = plan.caches[fw.field];
       const norms = seg.fields[fw.field].norms;
       const w = fw.weight * fw.idf * k1p1;
-      for (let i = 0; i < count; i++) {
-        const d = docs[i];
-        const tf = freqs[i];
-        if (seen[d] === 0) {
-          seen[d] = 1;
-          touched[touchedCount++] = d;
+      // tf = 1 is most postings: its score per norm byte, without a division.
+      const one = scratch.one;
+      for (let n = 0; n < 256; n++) one[n] = w - w / (1 + cache[n]);
+      postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count) => {
+        for (let i = 0; i < count; i++) {
+          const d = docs[i];
+          const tf = freqs[i];
+          if (seen[d] === 0) {
+            seen[d] = 1;
+            touched[touchedCount++] = d;
+          }
+          acc[d] += tf === 1 ? one[norms[d]] : w - w / (1 + tf * cache[norms[d]]);
+          if (bit) must[d] |= bit;
         }
-        acc[d] += w - w / (1 + tf * cache[norms[d]]);
-        if (bit) must[d] |= bit;
-      }
+      });
     }
   }
 
@@ -171,11 +174,41 @@ export function scoreSegment(
   return { postings, matched };
 }
 
+/** Postings decoded per chunk: small enough that the scratch arrays stay in cache. */
+const CHUNK = 4096;
+
 /**
- * Puts the (doc, tf) pairs of a term, or of a phrase (tf = phrase count), in `scratch.docs/freqs`;
- * returns their number. Postings decoded are counted by the caller as the return value.
+ * Calls `fn(count)` with successive chunks of a term's (doc, tf) pairs, or of a phrase's (doc,
+ * phrase count) pairs, in `scratch.docs/freqs`; returns the number of postings read.
  */
-function gather(
+function eachChunk(
+  state: SegmentState,
+  field: number,
+  terms: readonly string[],
+  offsets: readonly number[],
+  scratch: Scratch,
+  fn: (count: number) => void,
+): number {
+  const seg = state.segment;
+  if (terms.length === 1) {
+    const ord = seg.lookup(field, terms[0]);
+    if (ord < 0) return 0;
+    const decode = seg.startDecode(field, ord);
+    let total = 0;
+    for (;;) {
+      const count = seg.decodeChunk(field, decode, scratch.docs, scratch.freqs, CHUNK);
+      if (count === 0) return total;
+      total += count;
+      fn(count);
+    }
+  }
+  const count = gatherPhrase(state, field, terms, offsets, scratch);
+  if (count > 0) fn(count);
+  return count;
+}
+
+/** Puts the (doc, phrase count) pairs of a phrase in `scratch.docs/freqs`; returns their number. */
+function gatherPhrase(
   state: SegmentState,
   field: number,
   terms: readonly string[],
@@ -183,12 +216,6 @@ function gather(
   scratch: Scratch,
 ): number {
   const seg = state.segment;
-  if (terms.length === 1) {
-    const ord = seg.lookup(field, terms[0]);
-    if (ord < 0) return 0;
-    scratch.ensurePostings(seg.docFreq(field, ord));
-    return seg.decode(field, ord, scratch.docs, scratch.freqs);
-  }
   const ords: number[] = [];
   let minDf = Number.POSITIVE_INFINITY;
   for (const t of terms) {
@@ -197,7 +224,7 @@ function gather(
     ords.push(o);
     minDf = Math.min(minDf, seg.docFreq(field, o));
   }
-  scratch.ensurePostings(minDf);
+  scratch.ensurePostings(Math.max(minDf, CHUNK));
   const cursors = ords.map((o) => seg.cursor(field, o));
   while (scratch.positions.length < cursors.length) scratch.positions.push(new Int32Array(64));
   let found = 0;

@@ -1,98 +1,108 @@
 /**
  * @module search/top-k
- * A bounded min-heap in typed arrays that keeps the k best (score, ref) pairs. Ties on score are
- * broken by a caller-given key (the external id), smaller first, so results are deterministic and
- * identical however documents are spread over shards and segments.
+ * Keeps the k best (score, ref) pairs of a stream, as tantivy's TopNComputer: candidates go into a
+ * buffer of 2k; when it is full, a quickselect finds the k-th best score, the buffer is cut back
+ * to the k best and that score becomes the threshold, below which later candidates are dropped at
+ * once. O(n) for n candidates whatever k is, which matters for stage 1's k = 30,000. Ties on score
+ * are broken by a caller-given key (the external id), smaller first, so results are deterministic
+ * and identical however documents are spread over shards and segments.
  */
 
 export class TopK {
   readonly k: number;
-  private readonly scores: Float64Array;
-  private readonly refs: Float64Array;
-  size = 0;
+  private scores: Float64Array;
+  private refs: Float64Array;
+  private size = 0;
+  /** Candidates scoring below this cannot make the top k. */
+  private threshold = Number.NEGATIVE_INFINITY;
+  private readonly tieKey: (ref: number) => string;
+  private readonly scratch: Float64Array;
   /** Number of candidates offered. */
   offered = 0;
-  private readonly tieKey: (ref: number) => string;
 
   constructor(k: number, tieKey: (ref: number) => string) {
     this.k = Math.max(0, k);
-    this.scores = new Float64Array(this.k);
-    this.refs = new Float64Array(this.k);
+    const cap = Math.max(64, 2 * this.k);
+    this.scores = new Float64Array(cap);
+    this.refs = new Float64Array(cap);
+    this.scratch = new Float64Array(cap);
     this.tieKey = tieKey;
-  }
-
-  /** Smallest kept score once full, else -Infinity: a candidate must beat (or tie) it. */
-  get threshold(): number {
-    return this.size < this.k ? Number.NEGATIVE_INFINITY : this.scores[0];
   }
 
   offer(score: number, ref: number): void {
     this.offered++;
-    if (this.k === 0) return;
-    if (this.size < this.k) {
-      let i = this.size++;
-      this.scores[i] = score;
-      this.refs[i] = ref;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!this.worse(i, parent)) break;
-        this.swap(i, parent);
-        i = parent;
-      }
-      return;
-    }
-    const top = this.scores[0];
-    if (score < top) return;
-    if (score === top && this.tieKey(ref) > this.tieKey(this.refs[0])) return;
-    this.scores[0] = score;
-    this.refs[0] = ref;
-    this.siftDown(0);
+    if (score < this.threshold || this.k === 0) return;
+    if (this.size === this.scores.length) this.truncate();
+    this.scores[this.size] = score;
+    this.refs[this.size++] = ref;
   }
 
-  /** The kept pairs, best first (score descending, then key ascending). Empties the heap. */
+  /** The kept pairs, best first (score descending, then key ascending). */
   drain(): { score: number; ref: number }[] {
-    // Pop the min-heap from the back: each pop yields the worst remaining entry.
+    if (this.size > this.k) this.truncate();
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    const { scores, refs } = this;
+    order.sort((a, b) => scores[b] - scores[a] || this.compareKeys(refs[a], refs[b]));
+    return order.slice(0, this.k).map((i) => ({ score: scores[i], ref: refs[i] }));
+  }
+
+  private compareKeys(a: number, b: number): number {
+    const x = this.tieKey(a);
+    const y = this.tieKey(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  /** Cuts the buffer back to the k best and raises the threshold to the k-th best score. */
+  private truncate(): void {
     const n = this.size;
-    const out: { score: number; ref: number }[] = new Array(n);
-    for (let i = n - 1; i >= 0; i--) {
-      out[i] = { score: this.scores[0], ref: this.refs[0] };
-      this.size--;
-      if (this.size > 0) {
-        this.scores[0] = this.scores[this.size];
-        this.refs[0] = this.refs[this.size];
-        this.siftDown(0);
+    const k = this.k;
+    if (n <= k) return;
+    const s = this.scratch;
+    s.set(this.scores.subarray(0, n));
+    const kth = selectDescending(s, n, k - 1);
+    const { scores, refs } = this;
+    let w = 0;
+    const ties: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (scores[i] > kth) {
+        scores[w] = scores[i];
+        refs[w++] = refs[i];
+      } else if (scores[i] === kth) ties.push(refs[i]);
+    }
+    // Among equal scores at the boundary, keep the smallest keys.
+    const need = k - w;
+    if (ties.length > need) ties.sort((a, b) => this.compareKeys(a, b));
+    for (let i = 0; i < need && i < ties.length; i++) {
+      scores[w] = kth;
+      refs[w++] = ties[i];
+    }
+    this.size = w;
+    this.threshold = kth;
+  }
+}
+
+/** The value that would be at index `nth` if `a[0..n)` were sorted descending (reorders `a`). */
+function selectDescending(a: Float64Array, n: number, nth: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] > pivot) i++;
+      while (a[j] < pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
       }
     }
-    return out;
+    if (nth <= j) hi = j;
+    else if (nth >= i) lo = i;
+    else return a[nth];
   }
-
-  /** True when entry i ranks below entry j (lower score, or equal score and larger key). */
-  private worse(i: number, j: number): boolean {
-    const a = this.scores[i];
-    const b = this.scores[j];
-    if (a !== b) return a < b;
-    return this.tieKey(this.refs[i]) > this.tieKey(this.refs[j]);
-  }
-
-  private siftDown(i: number): void {
-    const n = this.size;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) return;
-      const r = l + 1;
-      const m = r < n && this.worse(r, l) ? r : l;
-      if (!this.worse(m, i)) return;
-      this.swap(i, m);
-      i = m;
-    }
-  }
-
-  private swap(i: number, j: number): void {
-    const s = this.scores[i];
-    this.scores[i] = this.scores[j];
-    this.scores[j] = s;
-    const r = this.refs[i];
-    this.refs[i] = this.refs[j];
-    this.refs[j] = r;
-  }
+  return a[nth];
 }

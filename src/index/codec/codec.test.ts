@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { crc32 } from './crc32.js';
+import { crc32, crc32Js } from './crc32.js';
 import { decodeFieldNorm, encodeFieldNorm, FIELD_NORM_EXACT_BELOW } from './field-norm.js';
 import { decodeDocsFreqs, PostingsCursor, writeDocFreq } from './postings.js';
 
@@ -33,9 +33,13 @@ describe('crc32', () => {
         const expected = zlibCrc(both);
         expect(crc32(both)).toBe(expected);
         expect(crc32(b, crc32(a))).toBe(expected);
+        expect(crc32Js(both)).toBe(expected);
+        expect(crc32Js(b, crc32Js(a))).toBe(expected);
       }),
     );
     expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    // An empty chunk (even over an empty ArrayBuffer) leaves a running checksum unchanged.
+    expect(crc32(new Uint8Array(new ArrayBuffer(0)), 0x12345678)).toBe(0x12345678);
   });
 });
 

@@ -31,10 +31,33 @@ export function decodeDocsFreqs(
   docs: Int32Array,
   freqs: Int32Array,
 ): number {
-  let pos = start;
-  let doc = -1;
+  return decodeChunk(bytes, { pos: start, end, doc: -1 }, docs, freqs, docs.length);
+}
+
+/** Where a chunked decode of one term's postings stands. */
+export interface DecodeState {
+  pos: number;
+  end: number;
+  /** Last doc decoded (-1 before the first). */
+  doc: number;
+}
+
+/**
+ * Decodes up to `max` postings from where `state` stands into the scratch arrays and advances it;
+ * returns how many (0 at the end). Decoding in chunks keeps the scratch arrays in cache.
+ */
+export function decodeChunk(
+  bytes: Uint8Array,
+  state: DecodeState,
+  docs: Int32Array,
+  freqs: Int32Array,
+  max: number,
+): number {
+  let pos = state.pos;
+  const end = state.end;
+  let doc = state.doc;
   let n = 0;
-  while (pos < end) {
+  while (pos < end && n < max) {
     let b = bytes[pos++];
     let v = b & 0x7f;
     if (b >= 0x80) {
@@ -70,6 +93,8 @@ export function decodeDocsFreqs(
     }
     docs[n++] = doc;
   }
+  state.pos = pos;
+  state.doc = doc;
   return n;
 }
 
