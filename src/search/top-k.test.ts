@@ -11,7 +11,9 @@ describe('TopK', () => {
         (scores, k) => {
           const key = (ref: number) => `id-${String(ref).padStart(4, '0')}`;
           const top = new TopK(k, key);
-          scores.forEach((s, ref) => top.offer(s / 4, ref));
+          scores.forEach((s, ref) => {
+            top.offer(s / 4, ref);
+          });
           const expected = scores
             .map((s, ref) => ({ score: s / 4, ref }))
             .sort((a, b) => b.score - a.score || a.ref - b.ref)
