@@ -176,20 +176,36 @@ export class Engine {
     }
     const release = readOnly ? null : acquireLock(dir);
     try {
-      let manifest = readManifest(dir);
-      if (!manifest) {
-        if (readOnly) throw new FunnelError('INDEX_NOT_FOUND', `${dir}: no index here (no MANIFEST)`);
-        manifest = newManifest(options);
-        writeManifest(dir, manifest);
+      // A reader may race a writer that commits (and removes files of the previous commit) while it
+      // loads: it retries until it has loaded one manifest generation from start to end.
+      for (let attempt = 0; ; attempt++) {
+        let manifest = readManifest(dir);
+        if (!manifest) {
+          if (readOnly) throw new FunnelError('INDEX_NOT_FOUND', `${dir}: no index here (no MANIFEST)`);
+          manifest = newManifest(options);
+          writeManifest(dir, manifest);
+        }
+        const engine = new Engine(dir, manifest, options, release);
+        try {
+          engine.load();
+          if (readOnly && readManifest(dir)?.generation !== manifest.generation) throw new ManifestChanged();
+        } catch (err) {
+          engine.closeSegments();
+          if (readOnly && attempt < 20 && (err instanceof ManifestChanged || changed(dir, manifest)))
+            continue;
+          throw err;
+        }
+        engine.openReport.loadMs = performance.now() - started;
+        return engine;
       }
-      const engine = new Engine(dir, manifest, options, release);
-      engine.load();
-      engine.openReport.loadMs = performance.now() - started;
-      return engine;
     } catch (err) {
       release?.();
       throw err;
     }
+  }
+
+  private closeSegments(): void {
+    for (const shard of this.shards) for (const st of shard.segments) st.segment.close();
   }
 
   private load(): void {
@@ -495,7 +511,7 @@ export class Engine {
     try {
       if (!this.options.readOnly && (options.commit ?? true) && this.dirty) await this.commit();
     } finally {
-      for (const shard of this.shards) for (const st of shard.segments) st.segment.close();
+      this.closeSegments();
       await this.builder?.close();
       this.wal?.close();
       this.wal = null;
@@ -503,6 +519,17 @@ export class Engine {
       this.releaseLock?.();
       this.releaseLock = null;
     }
+  }
+}
+
+class ManifestChanged extends Error {}
+
+/** True when the directory's MANIFEST is no longer `manifest` (a writer committed meanwhile). */
+function changed(dir: string, manifest: Manifest): boolean {
+  try {
+    return readManifest(dir)?.generation !== manifest.generation;
+  } catch {
+    return true;
   }
 }
 

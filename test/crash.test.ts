@@ -56,4 +56,23 @@ describe('crash safety (kill -9 while indexing)', () => {
       next = committed;
     }
   }, 120_000);
+
+  it('lets readers open and search while a writer commits, flushes and merges', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [WRITER, dir, '0', String(16 << 10)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      let opened = 0;
+      const deadline = Date.now() + 4000;
+      while (Date.now() < deadline) {
+        const reader = await Engine.open(dir, { readOnly: true });
+        expect(reader.search('river forest', { k: 5 }).hits.length).toBeGreaterThan(0);
+        await reader.close();
+        opened++;
+      }
+      expect(opened).toBeGreaterThan(3);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
