@@ -44,9 +44,13 @@ export interface SearchResult {
   query: Query;
 }
 
-/** One shard's answer: plain data. */
+/** One shard's answer: plain data, columns sorted by (score desc, id asc). */
 export interface ShardHits {
-  hits: { id: string; score: number; seq: number; doc: number }[];
+  ids: string[];
+  scores: Float64Array;
+  /** Segment seq and doc number of each hit, to fetch stored fields. */
+  seqs: Float64Array;
+  docs: Float64Array;
   postings: number;
   matched: number;
   segments: number;
@@ -69,33 +73,45 @@ export function searchShard(shard: Shard, plan: Plan, k: number): ShardHits {
     postings += work.postings;
     matched += work.matched;
   }
-  const hits = topk.drain().map(({ score, ref }) => {
-    const s = Math.floor(ref / 2 ** 32);
-    const doc = ref % 2 ** 32;
-    return { id: idLists[s][doc], score, seq: states[s].seq, doc };
-  });
-  return { hits, postings, matched, segments: states.length };
+  const { scores, refs } = topk.drain();
+  const n = scores.length;
+  const ids: string[] = new Array(n);
+  const seqs = new Float64Array(n);
+  const docs = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = Math.floor(refs[i] / 2 ** 32);
+    const doc = refs[i] % 2 ** 32;
+    ids[i] = idLists[s][doc];
+    seqs[i] = states[s].seq;
+    docs[i] = doc;
+  }
+  return { ids, scores, seqs, docs, postings, matched, segments: states.length };
 }
 
-/** k-way merge of lists sorted by (score desc, id asc); keeps the first k. */
-function mergeSorted<T extends { id: string; score: number }>(lists: T[][], k: number): T[] {
-  if (lists.length === 1) return lists[0].slice(0, k);
-  const out: T[] = [];
+/** A hit's place: which shard's list, which row. */
+interface Pick {
+  list: number;
+  row: number;
+}
+
+/** k-way merge of shard lists sorted by (score desc, id asc); keeps the first k. */
+function mergeSorted(lists: readonly ShardHits[], k: number): Pick[] {
+  const out: Pick[] = [];
   const pos = new Array<number>(lists.length).fill(0);
   while (out.length < k) {
     let best = -1;
     for (let i = 0; i < lists.length; i++) {
-      if (pos[i] >= lists[i].length) continue;
+      if (pos[i] >= lists[i].ids.length) continue;
       if (best < 0) {
         best = i;
         continue;
       }
-      const a = lists[i][pos[i]];
-      const b = lists[best][pos[best]];
-      if (a.score > b.score || (a.score === b.score && a.id < b.id)) best = i;
+      const a = lists[i].scores[pos[i]];
+      const b = lists[best].scores[pos[best]];
+      if (a > b || (a === b && lists[i].ids[pos[i]] < lists[best].ids[pos[best]])) best = i;
     }
     if (best < 0) break;
-    out.push(lists[best][pos[best]++]);
+    out.push({ list: best, row: pos[best]++ });
   }
   return out;
 }
@@ -135,10 +151,7 @@ export function search(
   const plan = makePlan(query, stats, ctx.fields, ctx.params);
 
   const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k));
-  const top = mergeSorted(
-    perShard.map((r) => r.hits),
-    k,
-  );
+  const top = mergeSorted(perShard, k);
 
   const stored = options.stored ?? true;
   const snippetTerms = options.snippets
@@ -147,17 +160,19 @@ export function search(
   const bySeq = new Map<number, SegmentState>();
   if (stored || snippetTerms)
     for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
-  const hits: Hit[] = top.map((h) => {
-    const hit: Hit = { id: h.id, score: h.score, title: '' };
+  const hits: Hit[] = top.map(({ list, row }) => {
+    const r = perShard[list];
+    const hit: Hit = { id: r.ids[row], score: r.scores[row], title: '' };
     if (stored || snippetTerms) {
-      const seg = bySeq.get(h.seq)!.segment;
-      hit.title = seg.titles.get(h.doc);
+      const seg = bySeq.get(r.seqs[row])!.segment;
+      const doc = r.docs[row];
+      hit.title = seg.titles.get(doc);
       if (stored) {
-        const meta = seg.metaOf(h.doc);
+        const meta = seg.metaOf(doc);
         if (Object.keys(meta).length > 0) hit.meta = meta;
       }
       if (snippetTerms)
-        hit.snippet = makeSnippet(seg.texts.get(h.doc), snippetTerms, ctx.analyzer, {
+        hit.snippet = makeSnippet(seg.texts.get(doc), snippetTerms, ctx.analyzer, {
           markers: options.markers,
         });
     }

@@ -37,19 +37,39 @@ export class TopK {
     this.refs[this.size++] = ref;
   }
 
-  /** The kept pairs, best first (score descending, then key ascending). */
-  drain(): { score: number; ref: number }[] {
+  /** The kept pairs, best first (score descending, then key ascending), as two parallel arrays. */
+  drain(): { scores: Float64Array; refs: Float64Array } {
     if (this.size > this.k) this.truncate();
-    const order = Array.from({ length: this.size }, (_, i) => i);
     const { scores, refs } = this;
-    order.sort((a, b) => scores[b] - scores[a] || this.compareKeys(refs[a], refs[b]));
-    return order.slice(0, this.k).map((i) => ({ score: scores[i], ref: refs[i] }));
+    const n = this.size;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    // Numbers only first; keys are looked up for runs of equal scores alone.
+    order.sort((a, b) => scores[b] - scores[a]);
+    for (let i = 0; i < n; ) {
+      let j = i + 1;
+      while (j < n && scores[order[j]] === scores[order[i]]) j++;
+      if (j - i > 1) {
+        const run = this.byKey(Array.from(order.subarray(i, j)), (o) => refs[o]);
+        for (let r = 0; r < run.length; r++) order[i + r] = run[r];
+      }
+      i = j;
+    }
+    const m = Math.min(n, this.k);
+    const outScores = new Float64Array(m);
+    const outRefs = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      outScores[i] = scores[order[i]];
+      outRefs[i] = refs[order[i]];
+    }
+    return { scores: outScores, refs: outRefs };
   }
 
-  private compareKeys(a: number, b: number): number {
-    const x = this.tieKey(a);
-    const y = this.tieKey(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+  /** Sorts items by the key of their ref, each key looked up once. */
+  private byKey(items: number[], refOf: (item: number) => number): number[] {
+    const keyed = items.map((item) => ({ item, key: this.tieKey(refOf(item)) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return keyed.map((x) => x.item);
   }
 
   /** Cuts the buffer back to the k best and raises the threshold to the k-th best score. */
@@ -71,10 +91,10 @@ export class TopK {
     }
     // Among equal scores at the boundary, keep the smallest keys.
     const need = k - w;
-    if (ties.length > need) ties.sort((a, b) => this.compareKeys(a, b));
-    for (let i = 0; i < need && i < ties.length; i++) {
+    const kept = ties.length > need ? this.byKey(ties, (ref) => ref) : ties;
+    for (let i = 0; i < need && i < kept.length; i++) {
       scores[w] = kth;
-      refs[w++] = ties[i];
+      refs[w++] = kept[i];
     }
     this.size = w;
     this.threshold = kth;
