@@ -59,7 +59,9 @@ describe('crash safety (kill -9 while indexing)', () => {
 
   it('lets readers open and search while a writer commits, flushes and merges', async () => {
     const dir = tempDir();
-    const child = spawn(process.execPath, [WRITER, dir, '0', String(16 << 10)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WRITER, dir, '0', String(16 << 10)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       let opened = 0;

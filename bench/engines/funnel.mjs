@@ -1,0 +1,83 @@
+// Funnel (this repository), through its library API in dist/lib.js (run `npm run build` first).
+// Default: Engine.open(dir) and add() per document (searchable at once). With --funnel-bulk the
+// load uses bulk mode (worker threads, settle() between batches, refresh() at the end), then the
+// index is reopened in normal mode for queries and freshness.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { diskBytes, main } from '../lib/common.mjs';
+
+// FUNNEL_LIB overrides the library path (e.g. to test the adapter against another build).
+const lib = process.env.FUNNEL_LIB
+  ? pathToFileURL(path.resolve(process.env.FUNNEL_LIB))
+  : new URL('../../dist/lib.js', import.meta.url);
+
+main(async (job) => {
+  if (!fs.existsSync(lib)) throw new Error('dist/lib.js not found: run `npm run build`');
+  const { Engine } = await import(lib.href);
+  if (typeof Engine?.open !== 'function') throw new Error('dist/lib.js does not export Engine.open');
+  const opts = job.shards ? { shards: job.shards } : {};
+  const bulk = Boolean(job.funnelBulk);
+  const searchOpts = { stored: false };
+  let engine;
+  let dir;
+  return {
+    name: 'funnel',
+    version: JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    config:
+      `Engine.open(dir, ${JSON.stringify(bulk ? { ...opts, bulk: true } : opts)}); ` +
+      (bulk
+        ? 'bulk load (settle() per 1,000 docs, refresh() at the end; index time = wall clock incl. JSON parsing), then reopened without bulk; '
+        : 'add() per document; ') +
+      `merge() after load (timed separately); search(q, { k, stored: false }) (ids only, like the peers); ` +
+      'reload = commit() + close(), then Engine.open() + first query',
+    async open(d) {
+      dir = path.join(d, 'index');
+      engine = await Engine.open(dir, bulk ? { ...opts, bulk: true } : opts);
+    },
+    add(doc) {
+      engine.add(doc);
+    },
+    endBatch: bulk ? () => engine.settle() : undefined,
+    wallClockIndex: bulk,
+    async endIndex() {
+      if (!bulk) return;
+      await engine.refresh();
+    },
+    async optimize() {
+      if (typeof engine.merge === 'function') await engine.merge();
+      if (bulk) {
+        // queries and freshness run in normal mode, as an application would after a bulk load
+        await engine.close();
+        engine = await Engine.open(dir, opts);
+      }
+    },
+    search(q, k) {
+      const r = engine.search(q, { k, ...searchOpts });
+      return { ids: r.hits.map((h) => h.id), total: r.total };
+    },
+    stats() {
+      const s = engine.stats();
+      return {
+        docs: s.docs,
+        segments: s.segments,
+        shards: s.shards?.length,
+        memoryBytes: s.memoryBytes,
+        diskBytes: s.diskBytes,
+      };
+    },
+    async persist() {
+      await engine.commit();
+      await engine.close();
+      engine = null;
+      return diskBytes(dir);
+    },
+    async reload() {
+      engine = await Engine.open(dir, opts);
+      return engine.openReport ? { openReport: engine.openReport } : undefined;
+    },
+    async close() {
+      await engine?.close();
+    },
+  };
+});
