@@ -313,6 +313,8 @@ export class Engine {
     this.writable('commit');
     const started = performance.now();
     await this.refresh();
+    // Bulk mode: the build threads hold tens of MB each; let them go between loads.
+    await this.builder?.release();
     if (!this.dirty && !options.flush) return { mode: 'none', segmentsWritten: 0, bytesWritten: 0, ms: 0 };
     if (this.wal && !options.flush && this.wal.size < this.options.walFlushBytes) {
       this.wal.sync();

@@ -28,27 +28,44 @@ export class SegmentBuilder {
   private local: SegmentWriter | null = null;
   private nextId = 1;
 
+  private readonly script: URL | null;
+  private readonly wanted: number;
+
   constructor(analyzer: AnalyzerOptions, threads: number) {
     this.analyzer = analyzer;
     const script = new URL('./build-worker.js', import.meta.url);
-    if (threads > 0 && fs.existsSync(fileURLToPath(script))) {
-      for (let i = 0; i < threads; i++) {
-        const w = new Worker(script);
-        w.on('message', (msg: { id: number; parts?: PlainSegment; error?: string }) => this.done(w, msg));
-        w.on('error', (err) => this.fail(err));
-        w.unref();
-        this.workers.push(w);
-        this.idle.push(w);
-      }
-    }
+    this.script = threads > 0 && fs.existsSync(fileURLToPath(script)) ? script : null;
+    this.wanted = this.script ? threads : 0;
   }
 
   get threads(): number {
-    return this.workers.length;
+    return this.wanted;
+  }
+
+  /** Starts the worker threads (they start on the first build, and again after `release`). */
+  private start(): void {
+    if (!this.script || this.workers.length > 0) return;
+    for (let i = 0; i < this.wanted; i++) {
+      const w = new Worker(this.script);
+      w.on('message', (msg: { id: number; parts?: PlainSegment; error?: string }) => this.done(w, msg));
+      w.on('error', (err) => this.fail(err));
+      w.unref();
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  /** Stops the worker threads while nothing is being built, giving their memory back. */
+  async release(): Promise<void> {
+    if (this.pending.size > 0 || this.queue.length > 0) return;
+    const workers = this.workers.splice(0);
+    this.idle.length = 0;
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 
   /** Builds a segment from `docs` (in a worker when there is one). */
   build(docs: DocumentInput[]): Promise<Segment> {
+    this.start();
     if (this.workers.length === 0) {
       this.local ??= new SegmentWriter(createAnalyzer(this.analyzer));
       for (const d of docs) this.local.add(d);
@@ -62,8 +79,9 @@ export class SegmentBuilder {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.workers.length = 0;
+    const workers = this.workers.splice(0);
+    this.idle.length = 0;
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 
   private dispatch(): void {

@@ -6,7 +6,7 @@
  */
 
 import type { MetaValue, StoredDocument } from '../types.js';
-import { type DecodeState, decodeChunk, decodeDocsFreqs, PostingsCursor } from './codec/postings.js';
+import { type DecodeState, decodeChunk, PostingsCursor } from './codec/postings.js';
 import { MetaIndex } from './meta-index.js';
 import type { StoredColumn } from './stored-column.js';
 import type { TermDictionary } from './term-dictionary.js';
@@ -77,18 +77,6 @@ export class Segment {
 
   docFreq(field: number, ordinal: number): number {
     return this.fields[field].docFreq[ordinal];
-  }
-
-  /** Decodes a term's postings into scratch arrays; returns the count. */
-  decode(field: number, ordinal: number, docs: Int32Array, freqs: Int32Array): number {
-    const f = this.fields[field];
-    return decodeDocsFreqs(
-      f.postings,
-      f.postingsOffsets[ordinal],
-      f.postingsOffsets[ordinal + 1],
-      docs,
-      freqs,
-    );
   }
 
   /** Starts a chunked decode of a term's postings (see `decodeChunk`). */

@@ -76,10 +76,6 @@ export class Shard {
     return this.ids.size + this.inflight.size;
   }
 
-  get bufferedDocs(): number {
-    return this.writer.docCount;
-  }
-
   /** Adds or replaces a document. Searchable after the next `refresh()`. */
   add(doc: DocumentInput): void {
     this.delete(doc.id);
@@ -149,10 +145,6 @@ export class Shard {
     if (!state) throw new Error(`shard ${this.id}: id ${id} points at a missing segment`);
     markDeleted(state, addr % ADDR_SCALE);
     return true;
-  }
-
-  has(id: string): boolean {
-    return this.ids.has(id) || this.inflight.has(id);
   }
 
   /** Where a live document is: its segment state and doc number (refreshes the buffer first). */

@@ -50,23 +50,6 @@ export class TermDictionary {
     return -1;
   }
 
-  /** The first ordinal whose term is >= key (for prefix walks); may equal size. */
-  lowerBound(term: string): number {
-    const key = encoder.encode(term);
-    let lo = 0;
-    let hi = this.size;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compareAt(mid, key) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  term(ordinal: number): string {
-    return decoder.decode(this.bytes.subarray(this.offsets[ordinal], this.offsets[ordinal + 1]));
-  }
-
   /** The raw bytes of term `ordinal` (no copy). */
   termBytes(ordinal: number): Uint8Array {
     return this.bytes.subarray(this.offsets[ordinal], this.offsets[ordinal + 1]);

@@ -17,8 +17,6 @@ export class TopK {
   private threshold = Number.NEGATIVE_INFINITY;
   private readonly tieKey: (ref: number) => string;
   private readonly scratch: Float64Array;
-  /** Number of candidates offered. */
-  offered = 0;
 
   constructor(k: number, tieKey: (ref: number) => string) {
     this.k = Math.max(0, k);
@@ -30,7 +28,6 @@ export class TopK {
   }
 
   offer(score: number, ref: number): void {
-    this.offered++;
     if (score < this.threshold || this.k === 0) return;
     if (this.size === this.scores.length) this.truncate();
     this.scores[this.size] = score;

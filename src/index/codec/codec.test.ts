@@ -5,7 +5,7 @@ import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { crc32, crc32Js } from './crc32.js';
 import { decodeFieldNorm, encodeFieldNorm, FIELD_NORM_EXACT_BELOW } from './field-norm.js';
-import { decodeDocsFreqs, PostingsCursor, writeDocFreq } from './postings.js';
+import { decodeChunk, PostingsCursor, writeDocFreq } from './postings.js';
 
 describe('varint', () => {
   it('round-trips any non-negative safe integer', () => {
@@ -95,9 +95,16 @@ describe('postings', () => {
         const bytes = out.finish();
         const dd = new Int32Array(docs.length);
         const ff = new Int32Array(docs.length);
-        expect(decodeDocsFreqs(bytes, 0, bytes.length, dd, ff)).toBe(docs.length);
-        expect(Array.from(dd)).toEqual(docs);
-        expect(Array.from(ff)).toEqual(posLists.map((p) => p.length));
+        // In chunks of 7: a decode resumes exactly where the previous chunk stopped.
+        const state = { pos: 0, end: bytes.length, doc: -1 };
+        const got: number[] = [];
+        const gotFreqs: number[] = [];
+        for (let n = decodeChunk(bytes, state, dd, ff, 7); n > 0; n = decodeChunk(bytes, state, dd, ff, 7)) {
+          got.push(...dd.subarray(0, n));
+          gotFreqs.push(...ff.subarray(0, n));
+        }
+        expect(got).toEqual(docs);
+        expect(gotFreqs).toEqual(posLists.map((p) => p.length));
         const cursor = new PostingsCursor(bytes, 0, bytes.length, pos.finish(), 0);
         const scratch = new Int32Array(16);
         docs.forEach((d, i) => {

@@ -20,20 +20,6 @@ export function writeDocFreq(out: ByteWriter, docDelta: number, freq: number): v
   }
 }
 
-/**
- * Decodes a whole term's docs and freqs into caller-owned scratch arrays (no allocation).
- * Returns the number of postings. The arrays must hold at least docFreq entries.
- */
-export function decodeDocsFreqs(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  docs: Int32Array,
-  freqs: Int32Array,
-): number {
-  return decodeChunk(bytes, { pos: start, end, doc: -1 }, docs, freqs, docs.length);
-}
-
 /** Where a chunked decode of one term's postings stands. */
 export interface DecodeState {
   pos: number;
