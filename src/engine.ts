@@ -93,7 +93,7 @@ export interface CommitReport {
 }
 
 /** Bulk mode: a shard's batch goes to a builder thread at this many characters of text. */
-const BATCH_CHARS = 16 << 20;
+const BATCH_CHARS = 32 << 20;
 
 const DEFAULTS = {
   bufferTokens: 4_000_000,
