@@ -176,8 +176,8 @@ export class Engine {
     }
     const release = readOnly ? null : acquireLock(dir);
     try {
-      // A reader may race a writer that commits (and removes files of the previous commit) while it
-      // loads: it retries until it has loaded one manifest generation from start to end.
+      // A reader may race a writer that commits (and removes files of older commits) while it
+      // loads: it retries until what it loaded is one whole commit.
       for (let attempt = 0; ; attempt++) {
         let manifest = readManifest(dir);
         if (!manifest) {
@@ -188,7 +188,11 @@ export class Engine {
         const engine = new Engine(dir, manifest, options, release);
         try {
           engine.load();
-          if (readOnly && readManifest(dir)?.generation !== manifest.generation) throw new ManifestChanged();
+          // The writer keeps a commit's files until the commit after the next one: if at most one
+          // commit happened meanwhile, everything this load read belonged to `manifest`.
+          if (readOnly && (readManifest(dir)?.generation ?? 0) > manifest.generation + 1) {
+            throw new ManifestChanged(dir);
+          }
         } catch (err) {
           engine.closeSegments();
           if (readOnly && attempt < 20 && (err instanceof ManifestChanged || changed(dir, manifest)))
@@ -355,7 +359,7 @@ export class Engine {
         }
       }
     }
-    const oldWal = this.manifest.wal;
+    const previous = this.manifest;
     const walName = `wal-${gen}.log`;
     const segments: SegmentEntry[] = [];
     for (const shard of this.shards) {
@@ -376,8 +380,7 @@ export class Engine {
     writeManifest(this.dir, this.manifest);
     this.wal?.close();
     this.wal = nextWal;
-    if (oldWal !== walName) fs.rmSync(path.join(this.dir, oldWal), { force: true });
-    this.removeUnreferenced();
+    this.removeUnreferenced(previous);
     this.dirty = false;
     return { mode: 'flush', segmentsWritten, bytesWritten };
   }
@@ -418,11 +421,19 @@ export class Engine {
     if (group.length >= 2) shard.merge(group);
   }
 
-  private removeUnreferenced(): void {
-    const keep = new Set<string>(['MANIFEST', 'LOCK', this.manifest.wal]);
-    for (const s of this.manifest.segments) {
-      keep.add(s.file);
-      if (s.deletes) keep.add(s.deletes);
+  /**
+   * Deletes files no commit needs any more. The previous commit's files are kept until the next
+   * commit, so a reader that has just read the previous MANIFEST can still load it (readers also
+   * retry, see `open`).
+   */
+  private removeUnreferenced(previous: Manifest): void {
+    const keep = new Set<string>(['MANIFEST', 'LOCK']);
+    for (const m of [this.manifest, previous]) {
+      keep.add(m.wal);
+      for (const s of m.segments) {
+        keep.add(s.file);
+        if (s.deletes) keep.add(s.deletes);
+      }
     }
     for (const name of fs.readdirSync(this.dir)) {
       if (keep.has(name)) continue;
@@ -524,7 +535,11 @@ export class Engine {
   }
 }
 
-class ManifestChanged extends Error {}
+class ManifestChanged extends FunnelError {
+  constructor(dir: string) {
+    super('INDEX_LOCKED', `${dir}: the index changed too often while it was being loaded; try again`);
+  }
+}
 
 /** True when the directory's MANIFEST is no longer `manifest` (a writer committed meanwhile). */
 function changed(dir: string, manifest: Manifest): boolean {
