@@ -177,6 +177,23 @@ describe('Engine', () => {
     expect(hit.snippet).toContain('[Swimming]');
   });
 
+  it('keeps the segment count bounded when every add is followed by a search', async () => {
+    const docs = randomDocs(300, 9);
+    const live = await openEngine(tempDir(), { shards: 2 });
+    for (const d of docs) {
+      live.add(d);
+      live.search('river');
+    }
+    expect(live.stats().segments).toBeLessThanOrEqual(2 * 8);
+    const batch = await openEngine(tempDir(), { shards: 2 });
+    for (const d of docs) batch.add(d);
+    for (const q of ['river forest', 'apple pear', '"swim read"']) {
+      expect(live.search(q, { k: 50 }).hits.map((h) => h.id)).toEqual(
+        batch.search(q, { k: 50 }).hits.map((h) => h.id),
+      );
+    }
+  });
+
   it('bulk mode: batches build into segments, updates and deletes across batches resolve to the newest', async () => {
     const dir = tempDir();
     const e = await Engine.open(dir, { shards: 2, bulk: true });

@@ -159,8 +159,8 @@ export class Shard {
   }
 
   /** Freezes buffered documents into a new in-memory segment, so searches see them. */
-  refresh(): SegmentState | null {
-    if (this.writer.docCount === 0) return null;
+  refresh(): void {
+    if (this.writer.docCount === 0) return;
     const segment = this.writer.freeze();
     let deleted: Uint8Array | null = null;
     if (this.bufferDeleted.length > 0) {
@@ -169,11 +169,14 @@ export class Shard {
     }
     this.bufferDeleted = [];
     // Buffer docs keep their numbers: local doc i becomes segment doc i.
-    const state = this.attach(segment, null, deleted, undefined, true);
-    // Frequent refreshes (a search after each add) make many tiny segments: fold them together.
+    this.attach(segment, null, deleted, undefined, true);
+    // Frequent refreshes (a search after each add) make many tiny segments: fold the smallest
+    // together, leaving the largest few alone so that a long load does not re-merge them each time.
     const unpersisted = this.segments.filter((s) => s.file === null);
-    if (unpersisted.length > MAX_UNPERSISTED) return this.merge(unpersisted);
-    return state;
+    if (unpersisted.length > MAX_UNPERSISTED) {
+      unpersisted.sort((a, b) => a.segment.docCount - b.segment.docCount);
+      this.merge(unpersisted.slice(0, unpersisted.length - MAX_UNPERSISTED / 2));
+    }
   }
 
   /** Adds a loaded or merged segment; registers its live ids. */
