@@ -9,7 +9,6 @@ import { compareUtf8 } from '../strings.js';
 import { StoredColumn } from './stored-column.js';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export class TermDictionary {
   /** Concatenated UTF-8 bytes of all terms in sorted order. */
