@@ -214,7 +214,6 @@ export class Engine {
 
   private load(): void {
     const { dir, manifest } = this;
-    const states = new Map<number, SegmentState>();
     for (const entry of manifest.segments) {
       const file = path.join(dir, entry.file);
       if (!fs.existsSync(file)) {
@@ -229,7 +228,8 @@ export class Engine {
       }
       const state = this.shards[entry.shard].attach(segment, entry.file, deleted, entry.seq);
       state.deletesFile = entry.deletes;
-      states.set(entry.seq, state);
+      // Loaded deletes are already on disk.
+      state.deletesDirty = false;
     }
     const walFile = path.join(dir, manifest.wal);
     const replay: WalReplay = Wal.replay(walFile, (op) => {
@@ -294,11 +294,15 @@ export class Engine {
 
   /** Makes every added document searchable (bulk mode builds the open batches first). */
   async refresh(): Promise<void> {
-    if (this.builder) {
-      for (const shard of this.shards) this.startBuild(shard);
-      await this.settle(0);
-    }
+    await this.buildPending();
     for (const shard of this.shards) shard.refresh();
+  }
+
+  /** Bulk mode: builds and attaches every open batch. */
+  private async buildPending(): Promise<void> {
+    if (!this.builder) return;
+    for (const shard of this.shards) this.startBuild(shard);
+    await this.settle(0);
   }
 
   /** Deletes a document by id; returns whether it existed. */
@@ -316,7 +320,7 @@ export class Engine {
   async commit(options: { flush?: boolean } = {}): Promise<CommitReport> {
     this.writable('commit');
     const started = performance.now();
-    await this.refresh();
+    await this.buildPending();
     // Bulk mode: the build threads hold tens of MB each; let them go between loads.
     await this.builder?.release();
     if (!this.dirty && !options.flush) return { mode: 'none', segmentsWritten: 0, bytesWritten: 0, ms: 0 };
@@ -349,7 +353,6 @@ export class Engine {
           state.segment.texts.moveToFile({ fd: fs.openSync(file, 'r'), offset: written.textsOffset });
           state.file = name;
           segmentsWritten++;
-          if (state.deleted) state.deletesDirty = state.deletedCount > 0;
         }
         if (state.deletesDirty && state.deleted) {
           const name = `s${shard.id}-${state.seq}.${gen}.del`;

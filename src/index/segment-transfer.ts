@@ -4,43 +4,27 @@
  * transferred, not copied.
  */
 
-import { Segment } from './segment.js';
+import { type FieldPostings, Segment } from './segment.js';
 import { StoredColumn } from './stored-column.js';
 import { TermDictionary } from './term-dictionary.js';
 
+type PlainField = Omit<FieldPostings, 'terms'> & { termBytes: Uint8Array; termOffsets: Uint32Array };
 type Column = { bytes: Uint8Array; offsets: Float64Array };
 
 export interface PlainSegment {
   docCount: number;
-  fields: {
-    termBytes: Uint8Array;
-    termOffsets: Uint32Array;
-    docFreq: Uint32Array;
-    postingsOffsets: Float64Array;
-    postings: Uint8Array;
-    positionsOffsets: Float64Array;
-    positions: Uint8Array;
-    norms: Uint8Array;
-    sumLength: number;
-    maxDocFreq: number;
-  }[];
+  fields: PlainField[];
+  /** ids, titles, texts, metas */
   columns: Column[];
 }
 
 export function toParts(s: Segment): PlainSegment {
   return {
     docCount: s.docCount,
-    fields: s.fields.map((f) => ({
-      termBytes: f.terms.bytes,
-      termOffsets: f.terms.offsets,
-      docFreq: f.docFreq,
-      postingsOffsets: f.postingsOffsets,
-      postings: f.postings,
-      positionsOffsets: f.positionsOffsets,
-      positions: f.positions,
-      norms: f.norms,
-      sumLength: f.sumLength,
-      maxDocFreq: f.maxDocFreq,
+    fields: s.fields.map(({ terms, ...rest }) => ({
+      ...rest,
+      termBytes: terms.bytes,
+      termOffsets: terms.offsets,
     })),
     columns: [s.ids, s.titles, s.texts, s.metas].map((c) => ({ bytes: c.bytes, offsets: c.offsets })),
   };
@@ -49,23 +33,10 @@ export function toParts(s: Segment): PlainSegment {
 /** The distinct ArrayBuffers of a plain segment, for a transfer list. */
 export function segmentArrays(p: PlainSegment): ArrayBuffer[] {
   const set = new Set<ArrayBuffer>();
-  for (const f of p.fields) {
-    for (const a of [
-      f.termBytes,
-      f.termOffsets,
-      f.docFreq,
-      f.postingsOffsets,
-      f.postings,
-      f.positionsOffsets,
-      f.positions,
-      f.norms,
-    ]) {
-      set.add(a.buffer as ArrayBuffer);
+  for (const part of [...p.fields, ...p.columns]) {
+    for (const value of Object.values(part)) {
+      if (ArrayBuffer.isView(value)) set.add(value.buffer as ArrayBuffer);
     }
-  }
-  for (const c of p.columns) {
-    set.add(c.bytes.buffer as ArrayBuffer);
-    set.add(c.offsets.buffer as ArrayBuffer);
   }
   return [...set];
 }
@@ -74,16 +45,9 @@ export function fromParts(p: PlainSegment): Segment {
   const [ids, titles, texts, metas] = p.columns.map((c) => new StoredColumn(c.bytes, c.offsets));
   return new Segment({
     docCount: p.docCount,
-    fields: p.fields.map((f) => ({
-      terms: new TermDictionary(f.termBytes, f.termOffsets),
-      docFreq: f.docFreq,
-      postingsOffsets: f.postingsOffsets,
-      postings: f.postings,
-      positionsOffsets: f.positionsOffsets,
-      positions: f.positions,
-      norms: f.norms,
-      sumLength: f.sumLength,
-      maxDocFreq: f.maxDocFreq,
+    fields: p.fields.map(({ termBytes, termOffsets, ...rest }) => ({
+      ...rest,
+      terms: new TermDictionary(termBytes, termOffsets),
     })),
     ids,
     titles,

@@ -143,22 +143,13 @@ export class Segment {
 
   /** Bytes this segment holds in memory (document text on disk is not counted). */
   get byteSize(): number {
-    return this.indexBytes + this.storedBytes(true);
+    const m = this.memoryBreakdown();
+    return m.terms + m.postings + m.positions + m.norms + m.stored;
   }
 
   /** Bytes of the segment's data wherever it is kept (what a merge has to hold in memory). */
   get totalBytes(): number {
-    return this.indexBytes + this.storedBytes(false);
-  }
-
-  private get indexBytes(): number {
-    let n = 0;
-    for (const f of this.fields) {
-      n += f.terms.bytes.byteLength + f.terms.offsets.byteLength + f.docFreq.byteLength;
-      n += f.postingsOffsets.byteLength + f.postings.byteLength + f.positionsOffsets.byteLength;
-      n += f.positions.byteLength + f.norms.byteLength;
-    }
-    return n;
+    return this.byteSize - this.storedBytes(true) + this.storedBytes(false);
   }
 
   private storedBytes(memoryOnly: boolean): number {

@@ -107,13 +107,8 @@ export class Shard {
 
   /** Attaches the segment built from batch `seq`, applying deletes that arrived meanwhile. */
   attachBatch(seq: number, segment: Segment): SegmentState {
-    const gone = this.batchDeletes.get(seq);
+    const deleted = deletedFrom(this.batchDeletes.get(seq), segment.docCount);
     this.batchDeletes.delete(seq);
-    let deleted: Uint8Array | null = null;
-    if (gone) {
-      deleted = new Uint8Array(segment.docCount);
-      for (const i of gone) deleted[i] = 1;
-    }
     const idList = segment.idList();
     for (let d = 0; d < segment.docCount; d++) {
       if (deleted?.[d]) continue;
@@ -162,14 +157,9 @@ export class Shard {
   refresh(): void {
     if (this.writer.docCount === 0) return;
     const segment = this.writer.freeze();
-    let deleted: Uint8Array | null = null;
-    if (this.bufferDeleted.length > 0) {
-      deleted = new Uint8Array(segment.docCount);
-      for (const local of this.bufferDeleted) deleted[local] = 1;
-    }
-    this.bufferDeleted = [];
     // Buffer docs keep their numbers: local doc i becomes segment doc i.
-    this.attach(segment, null, deleted, undefined, true);
+    this.attach(segment, null, deletedFrom(this.bufferDeleted, segment.docCount));
+    this.bufferDeleted = [];
     // Frequent refreshes (a search after each add) make many tiny segments: fold the smallest
     // together, leaving the largest few alone so that a long load does not re-merge them each time.
     const unpersisted = this.segments.filter((s) => s.file === null);
@@ -179,13 +169,15 @@ export class Shard {
     }
   }
 
-  /** Adds a loaded or merged segment; registers its live ids. */
+  /**
+   * Adds a segment (loaded, frozen, built or merged) and points its live ids at it. Any older copy
+   * of those ids is already deleted, so the new addresses always win.
+   */
   attach(
     segment: Segment,
     file: string | null,
     deleted: Uint8Array | null = null,
     seq?: number,
-    fromBuffer = false,
   ): SegmentState {
     const state: SegmentState = {
       seq: seq ?? this.options.nextSeq(),
@@ -204,13 +196,7 @@ export class Shard {
     this.bySeq.set(state.seq, state);
     const base = state.seq * ADDR_SCALE;
     const idList = segment.idList();
-    for (let d = 0; d < segment.docCount; d++) {
-      if (deleted?.[d]) continue;
-      const id = idList[d];
-      const prev = this.ids.get(id);
-      // Loading: a later segment or the buffer holds the newer version of a repeated id.
-      if (fromBuffer || prev === undefined || prev >= 0) this.ids.set(id, base + d);
-    }
+    for (let d = 0; d < segment.docCount; d++) if (!deleted?.[d]) this.ids.set(idList[d], base + d);
     return state;
   }
 
@@ -224,22 +210,16 @@ export class Shard {
       this.bySeq.delete(s.seq);
       s.segment.close();
     }
-    const state: SegmentState = {
-      seq: this.options.nextSeq(),
-      segment: merged,
-      deleted: null,
-      deletedCount: 0,
-      file: null,
-      deletesFile: null,
-      deletesDirty: false,
-    };
-    this.segments.push(state);
-    this.bySeq.set(state.seq, state);
-    const base = state.seq * ADDR_SCALE;
-    const idList = merged.idList();
-    for (let d = 0; d < merged.docCount; d++) this.ids.set(idList[d], base + d);
-    return state;
+    return this.attach(merged, null);
   }
+}
+
+/** A deletes array marking the listed docs, or null when none are listed. */
+function deletedFrom(docs: readonly number[] | undefined, docCount: number): Uint8Array | null {
+  if (!docs || docs.length === 0) return null;
+  const deleted = new Uint8Array(docCount);
+  for (const d of docs) deleted[d] = 1;
+  return deleted;
 }
 
 function markDeleted(state: SegmentState, doc: number): void {
