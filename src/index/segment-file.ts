@@ -8,21 +8,19 @@
  */
 
 import * as fs from 'node:fs';
-import { CorruptIndexError, IndexFormatError } from '../errors.js';
+import { CorruptIndexError } from '../errors.js';
 import { ByteReader } from './codec/byte-reader.js';
 import { ByteWriter } from './codec/byte-writer.js';
 import { crc32 } from './codec/crc32.js';
-import { writeContainer } from './container.js';
+import { checkFooter, checkHeader, FOOTER_BYTES, HEADER_BYTES, readAt, writeContainer } from './container.js';
 import { type FieldPostings, Segment } from './segment.js';
 import { StoredColumn } from './stored-column.js';
 import { TermDictionary } from './term-dictionary.js';
 
 export const SEGMENT_MAGIC = 'FNLSEG';
 export const SEGMENT_VERSION = 1;
-const HEADER_BYTES = 12;
-/** TextsStart(f64) Crc32(u32) "FEND" */
-const TAIL_BYTES = 16;
-const FOOTER_MAGIC = 0x444e4546;
+/** TextsStart(f64) then the container footer: Crc32(u32) "FEND" */
+const TAIL_BYTES = 8 + FOOTER_BYTES;
 
 type Typed = Uint8Array | Uint32Array | Float64Array;
 
@@ -144,9 +142,7 @@ function load(fd: number, file: string, fieldNames: readonly string[]): Segment 
   }
   const tail = Buffer.alloc(TAIL_BYTES);
   readAt(fd, tail, size - TAIL_BYTES, file);
-  if (tail.readUInt32LE(12) !== FOOTER_MAGIC) {
-    throw new CorruptIndexError(file, 'missing footer: the file is truncated or was not completely written');
-  }
+  checkFooter(tail.subarray(8), file, null);
   const textsStart = tail.readDoubleLE(0);
   if (!Number.isInteger(textsStart) || textsStart < HEADER_BYTES || textsStart > size - TAIL_BYTES) {
     throw new CorruptIndexError(file, `bad text offset ${textsStart} in a file of ${size} bytes`);
@@ -154,31 +150,18 @@ function load(fd: number, file: string, fieldNames: readonly string[]): Segment 
   // The in-memory part: everything before the text; its own ArrayBuffer, so views are 8-byte aligned.
   const head = Buffer.allocUnsafeSlow(textsStart);
   readAt(fd, head, 0, file);
-  const magic = head.subarray(0, 8).toString('latin1').replace(/\0+$/, '');
-  if (magic !== SEGMENT_MAGIC) {
-    throw new CorruptIndexError(
-      file,
-      `bad magic: actual ${JSON.stringify(magic)} vs expected "${SEGMENT_MAGIC}"`,
-    );
-  }
-  const version = head.readUInt32LE(8);
-  if (version !== SEGMENT_VERSION) throw new IndexFormatError(file, version, SEGMENT_VERSION);
-  // Checksum: the head in 1 MB steps, then the rest streamed through one reused buffer.
-  let crc = 0;
-  for (let off = 0; off < head.length; off += 1 << 20)
-    crc = crc32(head.subarray(off, Math.min(head.length, off + (1 << 20))), crc);
+  checkHeader(head, file, SEGMENT_MAGIC, SEGMENT_VERSION);
+  // Checksum: the head, then the rest streamed through one reused buffer.
+  let crc = crc32(head);
   const scratch = Buffer.allocUnsafe(4 << 20);
-  const crcEnd = size - 8;
+  const crcEnd = size - FOOTER_BYTES;
   for (let off = textsStart; off < crcEnd; ) {
     const n = Math.min(scratch.length, crcEnd - off);
     readAt(fd, scratch.subarray(0, n), off, file);
     crc = crc32(scratch.subarray(0, n), crc);
     off += n;
   }
-  const stored = tail.readUInt32LE(8);
-  if (stored !== crc) {
-    throw new CorruptIndexError(file, `checksum mismatch: actual crc32=${hex(crc)} vs stored ${hex(stored)}`);
-  }
+  checkFooter(tail.subarray(8), file, crc);
   try {
     return parse(new Uint8Array(head.buffer, head.byteOffset, head.length), fd, textsStart, fieldNames);
   } catch (err) {
@@ -248,17 +231,4 @@ function parse(head: Uint8Array, fd: number, textsStart: number, fieldNames: rea
   const texts = new StoredColumn(new Uint8Array(0), textOffsets, { fd, offset: textsStart });
   if (ids.size !== docCount) throw new RangeError(`ids: actual ${ids.size} vs expected ${docCount}`);
   return new Segment({ docCount, fields, ids, titles, texts, metas });
-}
-
-function readAt(fd: number, into: Uint8Array, position: number, file: string): void {
-  let done = 0;
-  while (done < into.length) {
-    const n = fs.readSync(fd, into, done, Math.min(into.length - done, 1 << 30), position + done);
-    if (n === 0) throw new CorruptIndexError(file, `short read at ${position + done}`);
-    done += n;
-  }
-}
-
-function hex(n: number): string {
-  return n.toString(16).padStart(8, '0');
 }

@@ -32,7 +32,14 @@ const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }
 export function crc32(bytes: Uint8Array, previous = 0): number {
   // zlib.crc32 of an empty array whose ArrayBuffer is empty does not return `previous` (Node 20.20).
   if (bytes.length === 0) return previous;
-  return native ? native(bytes, previous) : crc32Js(bytes, previous);
+  if (native) return native(bytes, previous);
+  // In 1 MB steps: many short calls get the loop optimized early (one call over a gigabyte would
+  // run mostly unoptimized), 3x faster here.
+  let crc = previous;
+  for (let off = 0; off < bytes.length; off += 1 << 20) {
+    crc = crc32Js(bytes.subarray(off, Math.min(bytes.length, off + (1 << 20))), crc);
+  }
+  return crc;
 }
 
 /** The same in JavaScript (Node 20 before 20.15 has no zlib.crc32). */
