@@ -50,12 +50,10 @@ export function makeSnippet(
     else counts.set(spans[i][2], c);
   }
   const first = spans[best][0];
-  const lastEnd = Math.max(
-    ...spans
-      .slice(best)
-      .filter((s) => s[1] - first <= maxChars)
-      .map((s) => s[1]),
-  );
+  // The last end of a span from `best` on that fits in the window (a loop: no spread of a long list).
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  for (let i = best; i < spans.length; i++)
+    if (spans[i][1] - first <= maxChars) lastEnd = Math.max(lastEnd, spans[i][1]);
   const slack = Math.max(0, maxChars - (lastEnd - first));
   let from = Math.max(0, first - Math.floor(slack / 3));
   let to = Math.min(text.length, lastEnd + slack - (first - from));
