@@ -8,10 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readQrels, readQueries } from '../dist/eval/beir.js';
+import { iterateCorpus, readQrels, readQueries } from '../dist/eval/beir.js';
 import { evaluateRun } from '../dist/eval/evaluate.js';
 import { Engine } from '../dist/lib.js';
-import { iterateCorpus } from '../dist/eval/beir.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,7 +68,6 @@ for (const name of names) {
   times.sort((a, b) => a - b);
   rows.push({
     name,
-    docs: engine.stats ? undefined : undefined,
     ndcg10: m.ndcg10,
     map: m.map,
     mrr10: m.mrr10,
