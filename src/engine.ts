@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Analyzer, type AnalyzerOptions, createAnalyzer } from './analysis/index.js';
 import { FunnelError, InvalidArgumentError } from './errors.js';
+import { BulkLoader, type ChunkReport } from './index/bulk-loader.js';
 import { readDeletes, writeDeletes } from './index/deletes-file.js';
 import { acquireLock } from './index/lock.js';
 import {
@@ -29,6 +30,7 @@ import { readSegment, writeSegment } from './index/segment-file.js';
 import { FIELDS } from './index/segment-writer.js';
 import { type SegmentState, Shard, shardOf } from './index/shard.js';
 import { Wal, type WalReplay } from './index/wal.js';
+import { forEachCorpusLine } from './ingest/jsonl.js';
 import { type Bm25Params, DEFAULT_BM25, validateBm25 } from './search/bm25.js';
 import type { Query } from './search/query.js';
 import { type SearchOptions, type SearchResult, search } from './search/searcher.js';
@@ -92,9 +94,6 @@ export interface CommitReport {
   ms: number;
 }
 
-/** Bulk mode: a shard's batch goes to a builder thread at this many characters of text. */
-const BATCH_CHARS = 32 << 20;
-
 const DEFAULTS = {
   bufferTokens: 4_000_000,
   walFlushBytes: 64 << 20,
@@ -121,8 +120,7 @@ export class Engine {
   private dirty = false;
   private closed = false;
   private readonly builder: SegmentBuilder | null = null;
-  private readonly building = new Set<Promise<void>>();
-  private buildError: Error | null = null;
+  private readonly bulk: BulkLoader | null = null;
 
   private constructor(dir: string, manifest: Manifest, options: OpenOptions, release: (() => void) | null) {
     this.dir = dir;
@@ -152,8 +150,10 @@ export class Engine {
     if (this.options.bulk && !this.options.readOnly) {
       this.builder = new SegmentBuilder(
         manifest.settings.analyzer,
+        manifest.settings.shards,
         options.threads ?? os.availableParallelism(),
       );
+      this.bulk = new BulkLoader(this.shards, this.builder);
     }
   }
 
@@ -257,58 +257,59 @@ export class Engine {
     validateDocument(doc);
     const clean: DocumentInput = { id: doc.id, title: doc.title ?? '', text: doc.text };
     if (doc.meta && Object.keys(doc.meta).length > 0) clean.meta = doc.meta;
-    const shard = this.route(doc.id);
-    if (this.builder) {
-      if (shard.enqueue(clean) >= BATCH_CHARS) this.startBuild(shard);
-    } else {
-      shard.add(clean);
+    if (this.bulk) this.bulk.add(clean);
+    else {
+      this.route(doc.id).add(clean);
       this.wal?.append({ type: 'add', doc: clean });
     }
     this.dirty = true;
   }
 
-  /** Bulk mode: sends a shard's open batch to the builder; the segment attaches when built. */
-  private startBuild(shard: Shard): void {
-    const batch = shard.takeBatch();
-    if (!batch || !this.builder) return;
-    const job: Promise<void> = this.builder
-      .build(batch.docs)
-      .then((segment) => {
-        shard.attachBatch(batch.seq, segment);
-      })
-      .catch((err: Error) => {
-        this.buildError ??= err;
-      })
-      .finally(() => this.building.delete(job));
-    this.building.add(job);
+  /**
+   * Bulk mode: adds the documents of whole JSONL lines (`{"_id", "title", "text", ...}`; `firstLine`
+   * numbers the first for error messages). A builder thread decodes them, so the caller only moves
+   * bytes; `bytes.buffer` is transferred to it and must not be used afterwards. Resolves once they
+   * are searchable, with the lines that could not be used. Keep at most a few chunks pending
+   * (`settle()`); without bulk mode the lines are decoded and added here.
+   */
+  async addJsonl(bytes: Uint8Array, file: string, firstLine = 1): Promise<ChunkReport> {
+    this.writable('addJsonl');
+    this.dirty = true;
+    if (this.bulk) return this.bulk.addJsonl(bytes, file, firstLine);
+    const report: ChunkReport = { docs: 0, chars: 0, errors: [] };
+    forEachCorpusLine(
+      bytes,
+      file,
+      firstLine,
+      (doc) => {
+        this.add(doc);
+        report.docs++;
+        report.chars += doc.text.length + doc.title.length;
+      },
+      (err) => report.errors.push(err),
+    );
+    return report;
   }
 
   /**
-   * Bulk mode: waits until at most `maxPending` batches are being built, so a fast reader does not
+   * Bulk mode: waits until at most `maxPending` chunks are being built, so a fast reader does not
    * queue the whole corpus in memory. Call it between adds; a no-op otherwise.
    */
-  async settle(maxPending = this.builder?.threads ?? 0): Promise<void> {
-    while (this.building.size > maxPending) await Promise.race(this.building);
-    if (this.buildError) throw this.buildError;
+  async settle(maxPending?: number): Promise<void> {
+    await this.bulk?.settle(maxPending);
   }
 
   /** Makes every added document searchable (bulk mode builds the open batches first). */
   async refresh(): Promise<void> {
-    await this.buildPending();
+    await this.bulk?.finish();
     for (const shard of this.shards) shard.refresh();
-  }
-
-  /** Bulk mode: builds and attaches every open batch. */
-  private async buildPending(): Promise<void> {
-    if (!this.builder) return;
-    for (const shard of this.shards) this.startBuild(shard);
-    await this.settle(0);
   }
 
   /** Deletes a document by id; returns whether it existed. */
   delete(id: string): boolean {
     this.writable('delete');
-    const existed = this.route(id).delete(id);
+    const pending = this.bulk?.delete(id) ?? false;
+    const existed = this.route(id).delete(id) || pending;
     if (existed) {
       this.wal?.append({ type: 'delete', id });
       this.dirty = true;
@@ -320,7 +321,7 @@ export class Engine {
   async commit(options: { flush?: boolean } = {}): Promise<CommitReport> {
     this.writable('commit');
     const started = performance.now();
-    await this.buildPending();
+    await this.bulk?.finish();
     // Bulk mode: the build threads hold tens of MB each; let them go between loads.
     await this.builder?.release();
     if (!this.dirty && !options.flush) return { mode: 'none', segmentsWritten: 0, bytesWritten: 0, ms: 0 };

@@ -213,6 +213,46 @@ describe('Engine', () => {
     expect(r.search('zebra').hits.map((h) => h.id)).toEqual(['doc-3']);
   });
 
+  it('bulk mode: JSONL chunks decode in the builder, report bad lines, and the newest copy of an id wins', async () => {
+    const dir = tempDir();
+    const e = await Engine.open(dir, { shards: 3, bulk: true });
+    e.add({ id: 'old', text: 'committed before the load' });
+    await e.commit();
+    const jsonl = (lines: string[]) => new TextEncoder().encode(`${lines.join('\n')}\n`);
+    const first = e.addJsonl(
+      jsonl([
+        '{"_id":"a","title":"A","text":"alpha apple"}',
+        '{"_id":"b","text":"beta"}',
+        '{"_id": oops',
+        '{"_id":"a","text":"alpha again, the later line wins"}',
+        '',
+        '{"_id":"old","text":"replaces the committed copy"}',
+        '{"_id":"c","text":"gamma","lang":"en"}',
+      ]),
+      'corpus.jsonl',
+      10,
+    );
+    // Operations made while the chunk is in flight are newer than it.
+    e.add({ id: 'b', text: 'beta from add, newer than the chunk' });
+    e.delete('c');
+    const second = e.addJsonl(jsonl(['{"_id":"d","text":"delta"}', '{"text":"no id"}']), 'corpus.jsonl', 17);
+    const [r1, r2] = await Promise.all([first, second]);
+    expect(r1.docs).toBe(5);
+    expect(r1.errors.map((x) => x.source)).toEqual(['corpus.jsonl:12']);
+    expect(r2.errors[0].message).toMatch(/^corpus\.jsonl:18: "_id" must be a non-empty string/);
+    await e.commit();
+    expect(e.get('a')?.text).toBe('alpha again, the later line wins');
+    expect(e.get('b')?.text).toBe('beta from add, newer than the chunk');
+    expect(e.get('c')).toBeUndefined();
+    expect(e.get('old')?.text).toBe('replaces the committed copy');
+    expect(e.stats().docs).toBe(4);
+    expect(e.search('alpha').hits.map((h) => h.id)).toEqual(['a']);
+    await e.close();
+    const r = await openEngine(dir, { readOnly: true });
+    expect(r.stats().docs).toBe(4);
+    expect(r.search('delta').hits.map((h) => h.id)).toEqual(['d']);
+  });
+
   it('rejects bad arguments with clear errors', async () => {
     const e = await openEngine(tempDir());
     expect(() => e.add({ id: '', text: 'x' })).toThrow(InvalidArgumentError);

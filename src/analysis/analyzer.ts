@@ -9,6 +9,7 @@ import { algorithms } from 'snowball-stemmers';
 import { InvalidArgumentError } from '../errors.js';
 import { stemCacheFor } from './stem-cache.js';
 import { buildStopSet, defaultStopWords } from './stop-words.js';
+import type { TermIds } from './term-ids.js';
 import { TokenSink } from './token-sink.js';
 import { tokenize } from './tokenizer.js';
 import { WordFilter } from './word-filter.js';
@@ -58,6 +59,13 @@ export interface Analyzer {
    * field length (as `analyze(text, 'index')` gives). The indexer's fast path: no offsets, no garbage.
    */
   forEachToken(text: string, emit: (term: string, position: number) => void): number;
+  /**
+   * `forEachToken` with each term as its id in {@link termIds}: no string per token at all. A caller
+   * keeping ids must `acquire` the table first and `release` it when it no longer needs them.
+   */
+  forEachTermId(text: string, emit: (id: number, position: number) => void): number;
+  /** The analyzer's term id table (see term-ids). */
+  readonly termIds: TermIds;
 }
 
 /** 'english' (the default), every snowball-stemmers algorithm, then 'none'. */
@@ -142,6 +150,16 @@ class TextAnalyzer implements Analyzer {
     const sink = new TokenSink(this.filter, emit);
     tokenize(sink, text, false);
     return sink.result().length;
+  }
+
+  forEachTermId(text: string, emit: (id: number, position: number) => void): number {
+    const sink = new TokenSink(this.filter, null, emit);
+    tokenize(sink, text, false);
+    return sink.result().length;
+  }
+
+  get termIds(): TermIds {
+    return this.filter.termIds;
   }
 }
 

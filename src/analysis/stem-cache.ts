@@ -9,7 +9,7 @@
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 
 /** Maximum number of memoized words per language before the memo is cleared. */
-export const STEM_CACHE_MAX = 200_000;
+export const STEM_CACHE_MAX = 1_000_000;
 
 /**
  * A copy of `s` that does not share memory with a larger string. `text.slice()` of 13+ characters is

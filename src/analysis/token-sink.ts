@@ -20,16 +20,18 @@ export class TokenSink {
 
   /**
    * With `emit`, tokens go to the callback instead of the arrays (indexing needs no offsets and
-   * no per-text arrays: less garbage).
+   * no per-text arrays: less garbage); with `emitId`, as term ids (see term-ids).
    */
   constructor(
     readonly filter: WordFilter,
     private readonly emit: ((term: string, position: number) => void) | null = null,
+    private readonly emitId: ((id: number, position: number) => void) | null = null,
   ) {}
 
   /** Appends one token as is. Positions must be non-decreasing. */
   add(term: string, position: number, start: number, end: number): void {
-    if (this.emit) this.emit(term, position);
+    if (this.emitId) this.emitId(this.filter.termIds.id(term), position);
+    else if (this.emit) this.emit(term, position);
     else {
       this.terms.push(term);
       this.positions.push(position);
@@ -40,6 +42,23 @@ export class TokenSink {
       this.length++;
       this.lastPos = position;
     }
+  }
+
+  /** Appends the word memoized in `slot` of the filter's ASCII memo, at the next position. */
+  addCached(slot: number, start: number, end: number): void {
+    const cache = this.filter.asciiCache;
+    const id = cache.ids[slot];
+    if (id >= 0) {
+      const position = this.pos;
+      if (this.emitId) this.emitId(id, position);
+      else if (this.emit) this.emit(cache.values[slot], position);
+      else this.add(cache.values[slot], position, start, end);
+      if (position !== this.lastPos) {
+        this.length++;
+        this.lastPos = position;
+      }
+    }
+    this.pos++;
   }
 
   /**

@@ -6,6 +6,7 @@
  * - a word is a run of letters, numbers and combining marks (`\p{L}\p{N}\p{M}`); a soft hyphen or
  *   zero-width joiner inside it is kept in the run and removed by normalization;
  * - `_` between two word characters joins them ("snake_case"); leading/trailing `_` is dropped;
+ * - words with a digit or a joining `_` are not stemmed (numbers, codes and identifiers);
  * - an apostrophe (' ’) splits ("don't" → "don", "t"; "l'homme" → "l", "homme"), except that a
  *   possessive `'s` ending a word is dropped ("John's" → "john");
  * - every other character separates, so "3.11" → "3", "11" and "e-mail" → "e", "mail";
@@ -78,7 +79,8 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
     const start = i;
     let ascii = c < 0x80;
     let upper = c >= 0x41 && c <= 0x5a;
-    let digit = cls === DIGIT;
+    // Words with a digit or an underscore (numbers, codes, identifiers) are not stemmed.
+    let noStem = cls === DIGIT;
     let h = hashStep(HASH_SEED, upper ? c + 0x20 : c);
     let end = -1;
     i += w;
@@ -96,7 +98,7 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
           continue;
         }
         if (cls === DIGIT) {
-          digit = true;
+          noStem = true;
           h = hashStep(h, c);
           i++;
           continue;
@@ -106,13 +108,14 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
         cls = k & CLASS_MASK;
         if (cls === WORD || cls === MARK || cls === DIGIT || cls === IGNORABLE) {
           ascii = false;
-          if (cls === DIGIT) digit = true;
+          if (cls === DIGIT) noStem = true;
           i += k & ASTRAL ? 2 : 1;
           continue;
         }
       }
       if (cls === UNDERSCORE && wordCharAt(text, i + 1)) {
         if (c >= 0x80) ascii = false;
+        noStem = true;
         h = hashStep(h, c);
         i++;
         continue;
@@ -133,19 +136,19 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
         sink.pos++;
         continue;
       }
-      const cache = sink.filter.asciiCache;
-      let term = cache.get(text, start, end, h);
-      if (term === undefined) {
+      const filter = sink.filter;
+      let slot = filter.asciiCache.find(text, start, end, h);
+      if (slot < 0) {
         const raw = text.slice(start, end);
         const key = detach(upper ? raw.toLowerCase() : raw);
-        term = sink.filter.resolve(key, !digit);
-        cache.set(key, h, term);
+        const term = filter.resolve(key, !noStem);
+        slot = filter.asciiCache.set(key, h, term, term.length > 0 ? filter.termIds.id(term) : -1);
       }
-      sink.addResolved(term, start, end);
+      sink.addCached(slot, start, end);
     } else if (len > MAX_RAW_LENGTH) {
       sink.pos++;
     } else {
-      sink.addWord(normalizeWord(text.slice(start, end)), start, end, !digit);
+      sink.addWord(normalizeWord(text.slice(start, end)), start, end, !noStem);
     }
   }
 }

@@ -2,11 +2,12 @@
  * @module analysis/word-filter
  * Owns the filter chain applied to a normalized word of a space-separated script: length cap → stop
  * words → stemming. It also holds the analyzer's raw ASCII word memo, whose values are this chain's
- * results. One per analyzer.
+ * results, and the analyzer's term ids. One per analyzer.
  */
 
 import { detach, type StemCache } from './stem-cache.js';
 import { AsciiTermCache } from './term-cache.js';
+import { TermIds } from './term-ids.js';
 
 /** Longest term kept, in UTF-16 units after normalization; a longer word is dropped. */
 export const MAX_TERM_LENGTH = 64;
@@ -14,6 +15,8 @@ export const MAX_TERM_LENGTH = 64;
 /** Stop words, stemmer and ASCII memo of one analyzer. */
 export class WordFilter {
   readonly asciiCache = new AsciiTermCache();
+  /** Ids of final terms; renewing it clears the memo, whose entries carry ids. */
+  readonly termIds = new TermIds(() => this.asciiCache.clear());
 
   constructor(
     private readonly stopSet: ReadonlySet<string> | null,

@@ -6,17 +6,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadInputError, FunnelError } from '../errors.js';
+import { type CorpusDoc, parseCorpusLine, parseRecord, stringField } from '../ingest/jsonl.js';
 import { readLineBatches } from '../ingest/lines.js';
 import { parseBeirQrels, type Qrels } from './qrels.js';
 import { forEachLine, lineSource, readText } from './text-lines.js';
 
-/** A corpus document. `meta` holds the line's other string, number and boolean fields, if any. */
-export interface CorpusDoc {
-  id: string;
-  title: string;
-  text: string;
-  meta?: Record<string, string | number | boolean>;
-}
+export type { CorpusDoc };
 
 export interface CorpusOptions {
   /** Called for each unusable line (bad JSON, no `_id`, ...); the line is skipped. Default: collect into `errors`. */
@@ -35,56 +30,6 @@ async function beirFile(path: string, name: string): Promise<string> {
   } catch (err) {
     throw new BadInputError(path, `cannot read: ${(err as Error).message}`);
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Parses one JSONL line into an object with a string `_id`; throws BadInputError naming the line. */
-function parseRecord(line: string, source: string): { id: string; record: Record<string, unknown> } {
-  let record: unknown;
-  try {
-    record = JSON.parse(line);
-  } catch (err) {
-    throw new BadInputError(source, `invalid JSON: ${(err as Error).message}`);
-  }
-  if (!isPlainObject(record)) throw new BadInputError(source, 'expected a JSON object');
-  const rawId = record._id;
-  const id = typeof rawId === 'number' ? String(rawId) : rawId;
-  if (typeof id !== 'string' || id === '') {
-    throw new BadInputError(source, `"_id" must be a non-empty string, got ${JSON.stringify(rawId)}`);
-  }
-  return { id, record };
-}
-
-/** A string field that may be absent (→ ''); any other type is an error. */
-function stringField(record: Record<string, unknown>, key: string, source: string): string {
-  const value = record[key];
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string')
-    throw new BadInputError(source, `"${key}" must be a string, got ${typeof value}`);
-  return value;
-}
-
-function parseCorpusLine(line: string, source: string): CorpusDoc {
-  const { id, record } = parseRecord(line, source);
-  const doc: CorpusDoc = {
-    id,
-    title: stringField(record, 'title', source),
-    text: stringField(record, 'text', source),
-  };
-  let meta: Record<string, string | number | boolean> | undefined;
-  for (const key of Object.keys(record)) {
-    if (key === '_id' || key === 'title' || key === 'text') continue;
-    const value = record[key];
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      meta ??= {};
-      meta[key] = value;
-    }
-  }
-  if (meta !== undefined) doc.meta = meta;
-  return doc;
 }
 
 /** Reads `queries.jsonl` (a folder or the file) into query id → text, in file order. Throws on any bad line. */

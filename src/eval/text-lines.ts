@@ -21,10 +21,7 @@ export function forEachLine(text: string, fn: (line: string, lineNo: number) => 
   }
 }
 
-/** The `source` of a BadInputError about one line: `file:line`. */
-export function lineSource(name: string, lineNo: number): string {
-  return `${name}:${lineNo}`;
-}
+export { lineSource } from '../ingest/jsonl.js';
 
 /** Reads a whole text file, turning an I/O failure into a BadInputError naming the path. */
 export async function readText(path: string): Promise<string> {

@@ -1,35 +1,38 @@
 /**
  * @module index/build-worker
- * Worker-thread entry: builds a segment from a batch of documents (analysis, inversion, stored
- * columns) and sends its arrays back without copying (transferred). Used by bulk loads so that
- * indexing uses every core; see segment-builder.
+ * Worker-thread entry: builds a bulk-load chunk (documents, or JSONL bytes it decodes itself) into
+ * one segment per shard and sends their arrays back without copying (transferred). Used by bulk
+ * loads so that indexing uses every core; see segment-builder and chunk-build.
  */
 
 import { parentPort } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
-import type { DocumentInput } from '../types.js';
+import { buildChunk, type ChunkInput } from './chunk-build.js';
 import { segmentArrays, toParts } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
 
 interface BuildRequest {
   id: number;
   analyzer: AnalyzerOptions;
-  docs: DocumentInput[];
+  shards: number;
+  input: ChunkInput;
 }
 
-let writer: SegmentWriter | null = null;
-let writerKey = '';
+let writers: SegmentWriter[] = [];
+let writersKey = '';
 
 parentPort?.on('message', (req: BuildRequest) => {
   try {
-    const key = JSON.stringify(req.analyzer);
-    if (!writer || key !== writerKey) {
-      writer = new SegmentWriter(createAnalyzer(req.analyzer));
-      writerKey = key;
+    const key = `${req.shards} ${JSON.stringify(req.analyzer)}`;
+    if (key !== writersKey) {
+      const analyzer = createAnalyzer(req.analyzer);
+      writers = Array.from({ length: req.shards }, () => new SegmentWriter(analyzer));
+      writersKey = key;
     }
-    for (const doc of req.docs) writer.add(doc);
-    const parts = toParts(writer.freeze());
-    parentPort?.postMessage({ id: req.id, parts }, segmentArrays(parts));
+    const built = buildChunk(req.input, writers);
+    const segments = built.segments.map((s) => (s ? toParts(s) : null));
+    const transfer = segments.flatMap((p) => (p ? segmentArrays(p) : []));
+    parentPort?.postMessage({ id: req.id, built: { ...built, segments } }, transfer);
   } catch (err) {
     parentPort?.postMessage({ id: req.id, error: (err as Error).stack ?? String(err) });
   }

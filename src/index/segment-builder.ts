@@ -1,38 +1,41 @@
 /**
  * @module index/segment-builder
- * A pool of worker threads that build segments from document batches, one batch per worker at a
- * time, so a bulk load uses every core. Where the worker script is not available (running from
- * TypeScript sources), batches are built in this thread.
+ * A pool of worker threads that build bulk-load chunks into segments (see chunk-build), one chunk
+ * per worker at a time, so a bulk load uses every core. Where the worker script is not available
+ * (running from TypeScript sources), chunks are built in this thread.
  */
 
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
-import type { DocumentInput } from '../types.js';
-import type { Segment } from './segment.js';
+import { type BuiltChunk, buildChunk, type ChunkInput } from './chunk-build.js';
 import { fromParts, type PlainSegment } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
 
+type Reply = { id: number; built?: BuiltChunk<PlainSegment>; error?: string };
+
 interface Pending {
-  resolve: (s: Segment) => void;
+  resolve: (c: BuiltChunk) => void;
   reject: (e: Error) => void;
 }
 
 export class SegmentBuilder {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly queue: { id: number; docs: DocumentInput[] }[] = [];
+  private readonly queue: { id: number; input: ChunkInput }[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly analyzer: AnalyzerOptions;
-  private local: SegmentWriter | null = null;
+  private readonly shards: number;
+  private local: SegmentWriter[] | null = null;
   private nextId = 1;
 
   private readonly script: URL | null;
   private readonly wanted: number;
 
-  constructor(analyzer: AnalyzerOptions, threads: number) {
+  constructor(analyzer: AnalyzerOptions, shards: number, threads: number) {
     this.analyzer = analyzer;
+    this.shards = shards;
     const script = new URL('./build-worker.js', import.meta.url);
     this.script = threads > 0 && fs.existsSync(fileURLToPath(script)) ? script : null;
     this.wanted = this.script ? threads : 0;
@@ -47,7 +50,7 @@ export class SegmentBuilder {
     if (!this.script || this.workers.length > 0) return;
     for (let i = 0; i < this.wanted; i++) {
       const w = new Worker(this.script);
-      w.on('message', (msg: { id: number; parts?: PlainSegment; error?: string }) => this.done(w, msg));
+      w.on('message', (msg: Reply) => this.done(w, msg));
       w.on('error', (err) => this.fail(err));
       w.unref();
       this.workers.push(w);
@@ -63,17 +66,23 @@ export class SegmentBuilder {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  /** Builds a segment from `docs` (in a worker when there is one). */
-  build(docs: DocumentInput[]): Promise<Segment> {
+  /** Builds a chunk into one segment per shard (in a worker when there is one). */
+  build(input: ChunkInput): Promise<BuiltChunk> {
     this.start();
     if (this.workers.length === 0) {
-      this.local ??= new SegmentWriter(createAnalyzer(this.analyzer));
-      for (const d of docs) this.local.add(d);
-      return Promise.resolve(this.local.freeze());
+      if (!this.local) {
+        const analyzer = createAnalyzer(this.analyzer);
+        this.local = Array.from({ length: this.shards }, () => new SegmentWriter(analyzer));
+      }
+      try {
+        return Promise.resolve(buildChunk(input, this.local));
+      } catch (err) {
+        return Promise.reject(err);
+      }
     }
     const id = this.nextId++;
-    const promise = new Promise<Segment>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.queue.push({ id, docs });
+    const promise = new Promise<BuiltChunk>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.queue.push({ id, input });
     this.dispatch();
     return promise;
   }
@@ -89,19 +98,20 @@ export class SegmentBuilder {
       const w = this.idle.pop()!;
       const job = this.queue.shift()!;
       w.ref();
-      w.postMessage({ id: job.id, analyzer: this.analyzer, docs: job.docs });
+      const transfer = job.input.kind === 'jsonl' ? [job.input.bytes.buffer as ArrayBuffer] : [];
+      w.postMessage({ id: job.id, analyzer: this.analyzer, shards: this.shards, input: job.input }, transfer);
     }
   }
 
-  private done(w: Worker, msg: { id: number; parts?: PlainSegment; error?: string }): void {
+  private done(w: Worker, msg: Reply): void {
     const p = this.pending.get(msg.id);
     this.pending.delete(msg.id);
     w.unref();
     this.idle.push(w);
     this.dispatch();
     if (!p) return;
-    if (msg.error || !msg.parts) p.reject(new Error(`segment build failed in a worker: ${msg.error}`));
-    else p.resolve(fromParts(msg.parts));
+    if (msg.error || !msg.built) p.reject(new Error(`segment build failed in a worker: ${msg.error}`));
+    else p.resolve({ ...msg.built, segments: msg.built.segments.map((s) => (s ? fromParts(s) : null)) });
   }
 
   private fail(err: Error): void {

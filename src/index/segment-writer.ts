@@ -1,9 +1,10 @@
 /**
  * @module index/segment-writer
  * The mutable in-memory buffer of one shard: documents are analyzed and appended as flat
- * (term, position) pairs in typed arrays, 8 bytes per token, plus each doc's end offset. `freeze()`
- * inverts them with a counting sort by term into an immutable Segment: no per-term objects while
- * indexing, and the arrays are reused from one buffer to the next.
+ * (term id, position) pairs in typed arrays, 8 bytes per token, plus each doc's end offset; term ids
+ * are the analyzer's (term-ids), held from the first add to the freeze. `freeze()` inverts them with
+ * a counting sort by term into an immutable Segment: no per-term objects and no string lookups
+ * while indexing, and the arrays are reused from one buffer to the next.
  */
 
 import type { Analyzer } from '../analysis/index.js';
@@ -21,8 +22,6 @@ export const FIELDS = ['title', 'text'] as const;
 export type FieldName = (typeof FIELDS)[number];
 
 class FieldBuffer {
-  termIds = new Map<string, number>();
-  terms: string[] = [];
   readonly tokTerm = new U32Buffer(1 << 16);
   readonly tokPos = new U32Buffer(1 << 16);
   /** Per doc: end of its tokens in tokTerm/tokPos. */
@@ -31,14 +30,8 @@ class FieldBuffer {
   sumLength = 0;
   /** Next free slot in tokTerm/tokPos while a field is being analyzed. */
   current = 0;
-  /** Receives each token of the text being analyzed: term -> id, appended with its position. */
-  readonly emit = (term: string, position: number): void => {
-    let id = this.termIds.get(term);
-    if (id === undefined) {
-      id = this.terms.length;
-      this.termIds.set(term, id);
-      this.terms.push(term);
-    }
+  /** Receives each token of the text being analyzed: its term id, appended with its position. */
+  readonly emit = (id: number, position: number): void => {
     const at = this.current;
     if (at === this.tokTerm.data.length) {
       this.tokTerm.length = at;
@@ -52,8 +45,6 @@ class FieldBuffer {
   };
 
   reset(): void {
-    this.termIds = new Map();
-    this.terms = [];
     this.tokTerm.length = 0;
     this.tokPos.length = 0;
     this.docEnd.length = 0;
@@ -91,12 +82,13 @@ export class SegmentWriter {
   /** Analyzes and buffers one document; returns its buffer-local doc number. */
   add(doc: DocumentInput): number {
     const local = this.ids.length;
+    if (local === 0) this.analyzer.termIds.acquire();
     const title = doc.title ?? '';
     const values = [title, doc.text];
     for (let f = 0; f < FIELDS.length; f++) {
       const fb = this.fields[f];
       fb.current = fb.tokTerm.length;
-      const length = this.analyzer.forEachToken(values[f], fb.emit);
+      const length = this.analyzer.forEachTermId(values[f], fb.emit);
       const at = fb.current;
       fb.tokTerm.length = at;
       fb.tokPos.length = at;
@@ -116,7 +108,9 @@ export class SegmentWriter {
   /** Inverts the buffer into an immutable segment and empties the writer. */
   freeze(): Segment {
     const docCount = this.ids.length;
-    const fields = this.fields.map((fb) => invertField(fb, docCount, this.scratch));
+    const terms = this.analyzer.termIds.terms;
+    const fields = this.fields.map((fb) => invertField(fb, docCount, terms, this.scratch));
+    if (docCount > 0) this.analyzer.termIds.release();
     const segment = new Segment({
       docCount,
       fields,
@@ -136,10 +130,20 @@ export class SegmentWriter {
 }
 
 class InvertScratch {
+  /** Term id -> ordinal while a field is inverted; -1 everywhere in between. */
+  ordOf = new Int32Array(0);
   occDoc = new Uint32Array(0);
   occPos = new Uint32Array(0);
   start = new Float64Array(0);
   fill = new Float64Array(0);
+
+  ensureIds(ids: number): void {
+    if (this.ordOf.length < ids) {
+      const bigger = new Int32Array(Math.max(ids, this.ordOf.length * 2));
+      bigger.fill(-1);
+      this.ordOf = bigger;
+    }
+  }
 
   ensure(tokens: number, terms: number): void {
     if (this.occDoc.length < tokens) {
@@ -155,18 +159,30 @@ class InvertScratch {
   }
 }
 
-function invertField(fb: FieldBuffer, docCount: number, scratch: InvertScratch): FieldPostings {
-  const termCount = fb.terms.length;
-  const order = new Int32Array(termCount);
-  for (let i = 0; i < termCount; i++) order[i] = i;
-  const terms = fb.terms;
-  const sorted = Array.from(order).sort((a, b) => compareTerms(terms[a], terms[b]));
-  const ordOf = new Int32Array(termCount);
-  for (let o = 0; o < termCount; o++) ordOf[sorted[o]] = o;
-
-  // Counting sort of token occurrences by term ordinal; stable, so docs and positions stay ascending.
+function invertField(
+  fb: FieldBuffer,
+  docCount: number,
+  terms: readonly string[],
+  scratch: InvertScratch,
+): FieldPostings {
+  // The ids this field uses, sorted by term: their ordinals number the field's dictionary.
   const n = fb.tokTerm.length;
   const tokTerm = fb.tokTerm.data;
+  scratch.ensureIds(terms.length);
+  const ordOf = scratch.ordOf;
+  const used: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = tokTerm[i];
+    if (ordOf[id] === -1) {
+      ordOf[id] = 0;
+      used.push(id);
+    }
+  }
+  used.sort((a, b) => compareTerms(terms[a], terms[b]));
+  const termCount = used.length;
+  for (let o = 0; o < termCount; o++) ordOf[used[o]] = o;
+
+  // Counting sort of token occurrences by term ordinal; stable, so docs and positions stay ascending.
   const tokPos = fb.tokPos.data;
   const docEnd = fb.docEnd.data;
   scratch.ensure(n, termCount);
@@ -223,8 +239,9 @@ function invertField(fb: FieldBuffer, docCount: number, scratch: InvertScratch):
   const lengths = fb.lengths.data;
   for (let d = 0; d < docCount; d++) norms[d] = encodeFieldNorm(lengths[d]);
 
+  for (const id of used) ordOf[id] = -1;
   return {
-    terms: TermDictionary.fromSorted(sorted.map((id) => terms[id])),
+    terms: TermDictionary.fromSorted(used.map((id) => terms[id])),
     docFreq,
     postingsOffsets,
     postings: postings.finish(),

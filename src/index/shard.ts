@@ -58,12 +58,6 @@ export class Shard {
   private readonly ids = new Map<string, number>();
   private readonly bySeq = new Map<number, SegmentState>();
   private bufferDeleted: number[] = [];
-  /** Bulk loading: the open batch, and docs in batches being built elsewhere (not yet attached). */
-  private batch: DocumentInput[] = [];
-  private batchChars = 0;
-  private batchSeq = 1;
-  private readonly inflight = new Map<string, { batch: number; index: number }>();
-  private readonly batchDeletes = new Map<number, number[]>();
 
   constructor(id: number, analyzer: Analyzer, options: ShardOptions) {
     this.id = id;
@@ -71,9 +65,9 @@ export class Shard {
     this.options = options;
   }
 
-  /** Live documents, buffer and batches in flight included. */
+  /** Live documents, buffer included. */
   get docCount(): number {
-    return this.ids.size + this.inflight.size;
+    return this.ids.size;
   }
 
   /** Adds or replaces a document. Searchable after the next `refresh()`. */
@@ -85,50 +79,33 @@ export class Shard {
   }
 
   /**
-   * Bulk loading: adds a document to the open batch instead of the buffer; it is searchable once
-   * its batch is built and attached (`takeBatch` / `attachBatch`). Returns the batch's size in chars.
+   * Bulk loading: attaches a segment built elsewhere whose documents replace any older copies of
+   * their ids. `superseded` docs (an id repeated later in the same segment) and docs whose id
+   * `isStale` (changed since the segment was submitted) are marked deleted.
    */
-  enqueue(doc: DocumentInput): number {
-    this.delete(doc.id);
-    this.inflight.set(doc.id, { batch: this.batchSeq, index: this.batch.length });
-    this.batch.push(doc);
-    this.batchChars += doc.text.length + (doc.title?.length ?? 0);
-    return this.batchChars;
-  }
-
-  /** Closes the open batch and returns it (null when empty). */
-  takeBatch(): { seq: number; docs: DocumentInput[] } | null {
-    if (this.batch.length === 0) return null;
-    const taken = { seq: this.batchSeq++, docs: this.batch };
-    this.batch = [];
-    this.batchChars = 0;
-    return taken;
-  }
-
-  /** Attaches the segment built from batch `seq`, applying deletes that arrived meanwhile. */
-  attachBatch(seq: number, segment: Segment): SegmentState {
-    const deleted = deletedFrom(this.batchDeletes.get(seq), segment.docCount);
-    this.batchDeletes.delete(seq);
+  attachReplacing(
+    segment: Segment,
+    superseded: readonly number[],
+    isStale: (id: string) => boolean,
+  ): SegmentState {
+    const deleted = deletedFrom(superseded, segment.docCount) ?? new Uint8Array(segment.docCount);
+    let any = superseded.length > 0;
     const idList = segment.idList();
     for (let d = 0; d < segment.docCount; d++) {
-      if (deleted?.[d]) continue;
+      if (deleted[d]) continue;
       const id = idList[d];
-      const loc = this.inflight.get(id);
-      if (loc && loc.batch === seq && loc.index === d) this.inflight.delete(id);
+      if (isStale(id)) {
+        deleted[d] = 1;
+        any = true;
+      } else {
+        this.delete(id);
+      }
     }
-    return this.attach(segment, null, deleted);
+    return this.attach(segment, null, any ? deleted : null);
   }
 
   /** Deletes by external id; returns whether it existed. */
   delete(id: string): boolean {
-    const loc = this.inflight.get(id);
-    if (loc) {
-      this.inflight.delete(id);
-      const list = this.batchDeletes.get(loc.batch);
-      if (list) list.push(loc.index);
-      else this.batchDeletes.set(loc.batch, [loc.index]);
-      return true;
-    }
     const addr = this.ids.get(id);
     if (addr === undefined) return false;
     this.ids.delete(id);

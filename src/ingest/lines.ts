@@ -47,3 +47,55 @@ export async function* readLineBatches(file: string): AsyncGenerator<string[], v
     await handle.close();
   }
 }
+
+/** A run of whole lines: its bytes (own ArrayBuffer, so it can be transferred) and first line's number. */
+export interface LineChunk {
+  bytes: Uint8Array;
+  firstLine: number;
+  lines: number;
+}
+
+/**
+ * Yields a file as chunks of whole lines of about `chunkBytes` each (a longer line makes a longer
+ * chunk). Each chunk owns its memory and can be transferred to a worker thread without copying.
+ */
+export async function* readLineChunks(
+  file: string,
+  chunkBytes = 32 << 20,
+): AsyncGenerator<LineChunk, void, undefined> {
+  const handle = await open(file, 'r');
+  try {
+    let carry: Uint8Array = new Uint8Array(0);
+    let firstLine = 1;
+    for (;;) {
+      const buf = Buffer.allocUnsafeSlow(Math.max(chunkBytes, carry.length * 2));
+      buf.set(carry, 0);
+      let end = carry.length;
+      let eof = false;
+      while (end < buf.length) {
+        const { bytesRead } = await handle.read(buf, end, buf.length - end, null);
+        if (bytesRead === 0) {
+          eof = true;
+          break;
+        }
+        end += bytesRead;
+      }
+      let cut = eof ? end : buf.lastIndexOf(10, end - 1) + 1;
+      if (cut === 0) cut = -1; // no newline in a full buffer: read on into a bigger one
+      if (cut > 0) {
+        const bytes = buf.subarray(0, cut);
+        let lines = 0;
+        for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
+        if (bytes[cut - 1] !== 10) lines++;
+        carry = new Uint8Array(buf.subarray(cut, end));
+        yield { bytes, firstLine, lines };
+        firstLine += lines;
+      } else {
+        carry = new Uint8Array(buf.subarray(0, end));
+      }
+      if (eof) return;
+    }
+  } finally {
+    await handle.close();
+  }
+}

@@ -11,6 +11,7 @@ import type { Command } from 'commander';
 import { Engine } from '../../engine.js';
 import { BadInputError } from '../../errors.js';
 import { iterateCorpus } from '../../eval/beir.js';
+import { readLineChunks } from '../../ingest/lines.js';
 import { readTextFolder } from '../../ingest/text-folder.js';
 import type { DocumentInput } from '../../types.js';
 import { EXIT, err, formatBytes, json, out, parseIntOption } from '../io.js';
@@ -89,26 +90,54 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
     if (!flags.json && !bar) err(line);
     else if (bar) commitLines.push(line);
   };
+  const progress = () => {
+    if (!bar) return;
+    const secs = (performance.now() - started) / 1000;
+    bar.update(Math.min(total, source.file ? bytes : chars), {
+      docs,
+      mb: (chars / 1e6).toFixed(1),
+      rate: (chars / 1e6 / secs).toFixed(1),
+    });
+  };
+  let bytes = 0;
+  let sinceCommit = 0;
   try {
-    for await (const doc of source.docs(onError)) {
-      try {
-        engine.add(doc);
-      } catch (e) {
-        onError(new BadInputError(`${input}: document ${JSON.stringify(doc.id)}`, (e as Error).message));
-        continue;
-      }
-      docs++;
-      chars += doc.text.length + (doc.title?.length ?? 0);
-      if (bar && docs % 500 === 0) {
-        const secs = (performance.now() - started) / 1000;
-        bar.update(Math.min(total, chars), {
-          docs,
-          mb: (chars / 1e6).toFixed(1),
-          rate: (chars / 1e6 / secs).toFixed(1),
+    if (source.file) {
+      // JSONL: builder threads decode whole chunks of lines; this thread only reads and hands over.
+      const jobs = new Set<Promise<void>>();
+      for await (const chunk of readLineChunks(source.file)) {
+        bytes += chunk.bytes.length;
+        const job = engine.addJsonl(chunk.bytes, source.file, chunk.firstLine).then((r) => {
+          docs += r.docs;
+          sinceCommit += r.docs;
+          chars += r.chars;
+          for (const e of r.errors) onError(e);
+          progress();
         });
+        jobs.add(job);
+        void job.finally(() => jobs.delete(job)).catch(() => {});
+        await engine.settle();
+        if (sinceCommit >= flags.commitEvery) {
+          await Promise.all(jobs);
+          sinceCommit = 0;
+          await commit();
+        }
       }
-      if (docs % 64 === 0) await engine.settle();
-      if (docs % flags.commitEvery === 0) await commit();
+      await Promise.all(jobs);
+    } else {
+      for await (const doc of source.docs(onError)) {
+        try {
+          engine.add(doc);
+        } catch (e) {
+          onError(new BadInputError(`${input}: document ${JSON.stringify(doc.id)}`, (e as Error).message));
+          continue;
+        }
+        docs++;
+        chars += doc.text.length + (doc.title?.length ?? 0);
+        if (docs % 500 === 0) progress();
+        if (docs % 64 === 0) await engine.settle();
+        if (docs % flags.commitEvery === 0) await commit();
+      }
     }
     await commit();
   } catch (e) {
@@ -150,6 +179,8 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
 
 interface Source {
   bytes: number;
+  /** A JSONL corpus file, read in chunks; else `docs` yields the documents. */
+  file?: string;
   docs(onError: (e: BadInputError) => void): AsyncIterable<DocumentInput>;
 }
 
@@ -157,11 +188,15 @@ function openSource(input: string): Source {
   if (!fs.existsSync(input)) throw new BadInputError(input, 'no such file or directory');
   const st = fs.statSync(input);
   if (st.isFile()) {
-    return { bytes: st.size, docs: (onError) => iterateCorpus(input, { onError }) };
+    return { bytes: st.size, file: input, docs: (onError) => iterateCorpus(input, { onError }) };
   }
   const corpus = path.join(input, 'corpus.jsonl');
   if (fs.existsSync(corpus)) {
-    return { bytes: fs.statSync(corpus).size, docs: (onError) => iterateCorpus(corpus, { onError }) };
+    return {
+      bytes: fs.statSync(corpus).size,
+      file: corpus,
+      docs: (onError) => iterateCorpus(corpus, { onError }),
+    };
   }
   return { bytes: 0, docs: (onError) => readTextFolder(input, { onError }) };
 }

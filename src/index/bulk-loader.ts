@@ -1,0 +1,131 @@
+/**
+ * @module index/bulk-loader
+ * Bulk loading: documents (or raw JSONL chunks) go to builder threads in chunks of about
+ * {@link CHUNK_CHARS}, and each built chunk attaches to the shards in submission order, replacing
+ * older copies of its ids. The main thread only batches and moves bytes.
+ *
+ * Order: chunk n carries the number of chunks submitted before it. An add or delete made while
+ * chunks are in flight records that number for its id (`touched`); a chunk submitted earlier than
+ * that finds its copy stale when it attaches and marks it deleted, so the newest operation wins.
+ */
+
+import type { BadInputError } from '../errors.js';
+import type { DocumentInput } from '../types.js';
+import { type BuiltChunk, chunkErrors } from './chunk-build.js';
+import type { SegmentBuilder } from './segment-builder.js';
+import type { Shard } from './shard.js';
+
+/** A chunk of documents goes to a builder thread at this many characters of text. */
+export const CHUNK_CHARS = 32 << 20;
+
+/** What one submitted chunk turned into once attached. */
+export interface ChunkReport {
+  docs: number;
+  chars: number;
+  /** The lines that could not be used, each naming its file and line. */
+  errors: BadInputError[];
+}
+
+export class BulkLoader {
+  private open: (DocumentInput | null)[] = [];
+  private readonly openIndex = new Map<string, number>();
+  private openChars = 0;
+  /** Chunks submitted so far; the open batch will be chunk number `submitted`. */
+  private submitted = 0;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly touched = new Map<string, number>();
+  /** The last chunk's attach step: chunks attach one after another, in order. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private error: Error | null = null;
+
+  constructor(
+    private readonly shards: readonly Shard[],
+    private readonly builder: SegmentBuilder,
+  ) {}
+
+  get threads(): number {
+    return Math.max(1, this.builder.threads);
+  }
+
+  /** Adds (or replaces) a document; it attaches once its chunk is built. */
+  add(doc: DocumentInput): void {
+    const earlier = this.openIndex.get(doc.id);
+    if (earlier !== undefined) this.open[earlier] = null;
+    this.openIndex.set(doc.id, this.open.length);
+    this.open.push(doc);
+    this.openChars += doc.text.length + (doc.title?.length ?? 0);
+    if (this.inflight.size > 0) this.touched.set(doc.id, this.submitted);
+    if (this.openChars >= CHUNK_CHARS) this.submitOpen();
+  }
+
+  /**
+   * Forgets any copy of `id` not yet attached; returns whether one was waiting in the open batch
+   * (a copy in a chunk being built is dropped too, but is not known here until it attaches).
+   */
+  delete(id: string): boolean {
+    const at = this.openIndex.get(id);
+    if (at !== undefined) {
+      this.open[at] = null;
+      this.openIndex.delete(id);
+    }
+    if (this.inflight.size > 0) this.touched.set(id, this.submitted);
+    return at !== undefined;
+  }
+
+  /** Submits whole JSONL lines (decoded by the builder); resolves once they are attached. */
+  addJsonl(bytes: Uint8Array, file: string, firstLine: number): Promise<ChunkReport> {
+    this.submitOpen();
+    return this.submit({ kind: 'jsonl', bytes, file, firstLine });
+  }
+
+  /** Submits the open batch, if any. */
+  submitOpen(): void {
+    if (this.open.length === 0) return;
+    const docs = this.open.filter((d): d is DocumentInput => d !== null);
+    this.open = [];
+    this.openIndex.clear();
+    this.openChars = 0;
+    if (docs.length > 0) void this.submit({ kind: 'docs', docs }).catch(() => {});
+  }
+
+  /** Waits until at most `maxPending` chunks are in flight; throws a build failure. */
+  async settle(maxPending = this.threads): Promise<void> {
+    while (this.inflight.size > maxPending) await Promise.race(this.inflight).catch(() => {});
+    if (this.error) throw this.error;
+  }
+
+  /** Submits the open batch and waits for every chunk to attach. */
+  async finish(): Promise<void> {
+    this.submitOpen();
+    await this.settle(0);
+  }
+
+  private submit(input: Parameters<SegmentBuilder['build']>[0]): Promise<ChunkReport> {
+    const seq = this.submitted++;
+    const built = this.builder.build(input);
+    const attached = this.tail.then(async () => this.attach(seq, await built));
+    this.tail = attached.catch(() => {});
+    const job = attached
+      .catch((err: Error) => {
+        this.error ??= err;
+        throw err;
+      })
+      .finally(() => {
+        this.inflight.delete(job);
+        if (this.inflight.size === 0) this.touched.clear();
+      });
+    this.inflight.add(job);
+    return job;
+  }
+
+  private attach(seq: number, built: BuiltChunk): ChunkReport {
+    const isStale = (id: string) => {
+      const t = this.touched.get(id);
+      return t !== undefined && seq < t;
+    };
+    built.segments.forEach((segment, s) => {
+      if (segment) this.shards[s].attachReplacing(segment, built.superseded[s], isStale);
+    });
+    return { docs: built.docs, chars: built.chars, errors: chunkErrors(built.problems) };
+  }
+}
