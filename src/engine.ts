@@ -31,9 +31,18 @@ import { FIELDS } from './index/segment-writer.js';
 import { type SegmentState, Shard, shardOf } from './index/shard.js';
 import { Wal, type WalReplay } from './index/wal.js';
 import { forEachCorpusLine } from './ingest/jsonl.js';
-import { type Bm25Params, DEFAULT_BM25, validateBm25 } from './search/bm25.js';
+import { type Bm25Params, DEFAULT_BM25, idf, validateBm25 } from './search/bm25.js';
+import { computeFeatures, type FeatureMatrix, type FeatureTerm } from './search/features.js';
 import type { Query } from './search/query.js';
-import { type SearchOptions, type SearchResult, search } from './search/searcher.js';
+import {
+  type CandidateRefs,
+  parseQueryIn,
+  type SearchOptions,
+  type SearchResult,
+  type SearchWork,
+  search,
+  searchRefs,
+} from './search/searcher.js';
 import type { DocumentInput, StoredDocument } from './types.js';
 
 export interface OpenOptions extends AnalyzerOptions {
@@ -457,11 +466,57 @@ export class Engine {
   /** Ranked search; see search/parse-query for the syntax. */
   search(query: string | Query, options: SearchOptions = {}): SearchResult {
     if (this.closed) throw new FunnelError('INDEX_CLOSED', `search: index ${this.dir} is closed`);
-    return search(
-      { shards: this.shards, analyzer: this.analyzer, fields: this.settings.fields, params: this.params },
-      query,
-      options,
-    );
+    return search(this.searchContext(), query, options);
+  }
+
+  /**
+   * The top k as columns with their places in the index: what a funnel's first stage passes on, so
+   * later stages can read features and text without looking ids up again.
+   */
+  retrieve(query: string | Query, k: number): { refs: CandidateRefs; query: Query; work: SearchWork } {
+    if (this.closed) throw new FunnelError('INDEX_CLOSED', `retrieve: index ${this.dir} is closed`);
+    return searchRefs(this.searchContext(), query, k);
+  }
+
+  /** Ranking features of retrieved candidates (see search/features). */
+  features(refs: CandidateRefs, terms: readonly FeatureTerm[]): FeatureMatrix {
+    return computeFeatures(this.shards, this.settings.fields, this.params, refs, terms);
+  }
+
+  /** The stored document at a place `retrieve` returned (or undefined if it is gone). */
+  documentAt(shard: number, seq: number, doc: number): StoredDocument | undefined {
+    const state = this.shards[shard]?.segments.find((s) => s.seq === seq);
+    return state ? state.segment.document(doc) : undefined;
+  }
+
+  /** Parses a query string the way `search` does (never throws on syntax). */
+  parse(text: string): Query {
+    return parseQueryIn(this.searchContext(), text);
+  }
+
+  /** BM25 idf of an analyzed term (its largest document frequency over the fields). */
+  idf(term: string): number {
+    let docCount = 0;
+    const df = new Array<number>(this.settings.fields.length).fill(0);
+    for (const shard of this.shards) {
+      for (const s of shard.segments) {
+        docCount += s.segment.docCount;
+        this.settings.fields.forEach((_, f) => {
+          const o = s.segment.lookup(f, term);
+          if (o >= 0) df[f] += s.segment.docFreq(f, o);
+        });
+      }
+    }
+    return idf(docCount, Math.max(...df));
+  }
+
+  private searchContext() {
+    return {
+      shards: this.shards,
+      analyzer: this.analyzer,
+      fields: this.settings.fields,
+      params: this.params,
+    };
   }
 
   /** The stored document with this id, or undefined. */

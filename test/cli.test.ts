@@ -32,6 +32,29 @@ describe('funnel CLI', () => {
     expect(JSON.parse(funnel('stats', '--index', index, '--json').stdout).docs).toBe(3);
   });
 
+  it('asks a question through the funnel, lists profiles and explains a ranking', () => {
+    const index = path.join(tempDir(), 'idx');
+    funnel('index', path.join(FIXTURES, 'notes'), '--index', index);
+    const a = funnel('ask', 'how do I keep a sourdough starter alive?', '--index', index, '--trace');
+    expect(a.code).toBe(0);
+    expect(a.stdout).toMatch(/\[1\]/);
+    expect(a.stdout).toContain('sub/bread.txt');
+    expect(a.stdout).toMatch(/bm25\+prf ─30000→ ltr ─117→ extractive/);
+    expect(a.stdout).toMatch(/1:bm25\+prf .* ms/);
+    const j = JSON.parse(funnel('ask', 'sourdough', '--index', index, '--json').stdout);
+    expect(j.trace.map((t: { stage: string }) => t.stage)).toEqual(['1:bm25+prf', '2:ltr', '3:extractive']);
+    expect(j.answer.citations.length).toBeGreaterThan(0);
+    expect(j.hits[0].scores).toHaveProperty('1:bm25+prf');
+    expect(funnel('profiles').stdout).toMatch(/^default +bm25\+prf ─30000→/m);
+    const e = funnel('explain', 'sourdough starter', 'sub/bread.txt', '--index', index);
+    expect(e.code).toBe(0);
+    expect(e.stdout).toMatch(/1:bm25\+prf +rank 1 of/);
+    expect(e.stdout).toMatch(/proximity/);
+    expect(funnel('ask', 'x', '--index', index, '--profile', 'nope').stderr).toMatch(
+      /unknown profile "nope"/,
+    );
+  });
+
   it('reports a broken JSONL line with its line number, indexes the rest, exits 3', () => {
     const index = path.join(tempDir(), 'idx');
     const r = funnel('index', path.join(FIXTURES, 'broken.jsonl'), '--index', index);

@@ -7,9 +7,11 @@
 import { Command, CommanderError } from 'commander';
 import { FunnelError } from '../errors.js';
 import * as admin from './commands/admin-cmds.js';
+import * as funnel from './commands/funnel-cmds.js';
 import * as index from './commands/index-cmd.js';
 import * as run from './commands/run-cmd.js';
 import * as search from './commands/search-cmd.js';
+import * as train from './commands/train-cmd.js';
 import { EXIT, err, UsageError } from './io.js';
 
 const program = new Command();
@@ -20,7 +22,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const mod of [index, search, run, admin]) mod.register(program);
+for (const mod of [index, search, funnel, run, train, admin]) mod.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -59,10 +59,10 @@ describe('parseQuery', () => {
     const q = parseQuery('"new york" +pizza -pineapple cafe^0.5 title:menu', ctx);
     expect(q.clauses).toEqual([
       { terms: ['new', 'york'], offsets: [0, 1], field: null, occur: 'should', weight: 1 },
-      { terms: ['pizza'], offsets: [0], field: null, occur: 'must', weight: 1 },
-      { terms: ['pineappl'], offsets: [0], field: null, occur: 'mustNot', weight: 1 },
-      { terms: ['cafe'], offsets: [0], field: null, occur: 'should', weight: 0.5 },
-      { terms: ['menu'], offsets: [0], field: 'title', occur: 'should', weight: 1 },
+      { terms: ['pizza'], offsets: [0], field: null, occur: 'must', weight: 1, surface: 'pizza' },
+      { terms: ['pineappl'], offsets: [0], field: null, occur: 'mustNot', weight: 1, surface: 'pineapple' },
+      { terms: ['cafe'], offsets: [0], field: null, occur: 'should', weight: 0.5, surface: 'cafe' },
+      { terms: ['menu'], offsets: [0], field: 'title', occur: 'should', weight: 1, surface: 'menu' },
     ]);
   });
 

@@ -94,7 +94,11 @@ function addClauses(
     else out.push({ terms: pterms, offsets, field, occur: tok.occur, weight });
     return;
   }
-  for (const term of terms) out.push({ terms: [term], offsets: [0], field, occur: tok.occur, weight });
+  const { starts, ends } = analyzed;
+  for (let i = 0; i < terms.length; i++) {
+    const surface = value.slice(starts[i], ends[i]);
+    out.push({ terms: [terms[i]], offsets: [0], field, occur: tok.occur, weight, surface });
+  }
 }
 
 function distinctPositions(positions: readonly number[]): number {

@@ -16,6 +16,8 @@ export interface Clause {
   occur: Occur;
   /** Query-time boost; expansion terms get less than 1. */
   weight: number;
+  /** The word as typed, for a plain one-term clause (query expansion starts from it). */
+  surface?: string;
 }
 
 export type Filter =

@@ -123,35 +123,91 @@ export interface SearcherContext {
   params: Bm25Params;
 }
 
+/** A ranked candidate's place in the index: shard number, segment seq, doc number. */
+export interface CandidateRefs {
+  ids: string[];
+  scores: Float64Array;
+  shards: Int32Array;
+  seqs: Float64Array;
+  docs: Float64Array;
+}
+
+interface Ranked {
+  query: Query;
+  perShard: ShardHits[];
+  top: Pick[];
+}
+
+/** Parses `input` against the index's fields and metadata keys; a Query passes through. */
+export function parseQueryIn(ctx: SearcherContext, input: string | Query): Query {
+  if (typeof input !== 'string') return input;
+  const metaKeys = new Set<string>();
+  for (const shard of ctx.shards)
+    for (const st of shard.segments) for (const key of st.segment.meta.keys.keys()) metaKeys.add(key);
+  try {
+    return parseQuery(input, { analyzer: ctx.analyzer, fields: ctx.fields, metaKeys });
+  } catch (err) {
+    if (err instanceof FunnelError) throw err;
+    return { clauses: [], filters: [] };
+  }
+}
+
+function rank(ctx: SearcherContext, input: string | Query, k: number): Ranked {
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
+    throw new InvalidArgumentError(`search: illegal k=${k}, must be an integer in [1, ${MAX_K}]`);
+  }
+  for (const shard of ctx.shards) shard.refresh();
+  const query = parseQueryIn(ctx, input);
+  const segments = ctx.shards.flatMap((s) => s.segments.map((st) => st.segment));
+  const stats = collectionStats(segments, ctx.fields.length);
+  const plan = makePlan(query, stats, ctx.fields, ctx.params);
+  const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k));
+  return { query, perShard, top: mergeSorted(perShard, k) };
+}
+
+function workOf(ctx: SearcherContext, perShard: readonly ShardHits[]): SearchWork {
+  const work: SearchWork = { shards: ctx.shards.length, segments: 0, postings: 0, matched: 0 };
+  for (const r of perShard) {
+    work.segments += r.segments;
+    work.postings += r.postings;
+    work.matched += r.matched;
+  }
+  return work;
+}
+
+/** The top k as columns with their places in the index (for later stages that read features). */
+export function searchRefs(
+  ctx: SearcherContext,
+  input: string | Query,
+  k: number,
+): { refs: CandidateRefs; query: Query; work: SearchWork } {
+  const { query, perShard, top } = rank(ctx, input, k);
+  const n = top.length;
+  const refs: CandidateRefs = {
+    ids: new Array<string>(n),
+    scores: new Float64Array(n),
+    shards: new Int32Array(n),
+    seqs: new Float64Array(n),
+    docs: new Float64Array(n),
+  };
+  top.forEach(({ list, row }, i) => {
+    const r = perShard[list];
+    refs.ids[i] = r.ids[row];
+    refs.scores[i] = r.scores[row];
+    refs.shards[i] = list;
+    refs.seqs[i] = r.seqs[row];
+    refs.docs[i] = r.docs[row];
+  });
+  return { refs, query, work: workOf(ctx, perShard) };
+}
+
 export function search(
   ctx: SearcherContext,
   input: string | Query,
   options: SearchOptions = {},
 ): SearchResult {
   const started = performance.now();
-  const k = options.k ?? 10;
-  if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
-    throw new InvalidArgumentError(`search: illegal k=${k}, must be an integer in [1, ${MAX_K}]`);
-  }
-  for (const shard of ctx.shards) shard.refresh();
-  const segments = ctx.shards.flatMap((s) => s.segments.map((st) => st.segment));
-  const metaKeys = new Set<string>();
-  for (const seg of segments) for (const key of seg.meta.keys.keys()) metaKeys.add(key);
-  let query: Query;
-  try {
-    query =
-      typeof input === 'string'
-        ? parseQuery(input, { analyzer: ctx.analyzer, fields: ctx.fields, metaKeys })
-        : input;
-  } catch (err) {
-    if (err instanceof FunnelError) throw err;
-    query = { clauses: [], filters: [] };
-  }
-  const stats = collectionStats(segments, ctx.fields.length);
-  const plan = makePlan(query, stats, ctx.fields, ctx.params);
-
-  const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k));
-  const top = mergeSorted(perShard, k);
+  const { query, perShard, top } = rank(ctx, input, options.k ?? 10);
 
   const stored = options.stored ?? true;
   const snippetTerms = options.snippets
@@ -178,11 +234,6 @@ export function search(
     }
     return hit;
   });
-  const work: SearchWork = { shards: ctx.shards.length, segments: 0, postings: 0, matched: 0 };
-  for (const r of perShard) {
-    work.segments += r.segments;
-    work.postings += r.postings;
-    work.matched += r.matched;
-  }
+  const work = workOf(ctx, perShard);
   return { hits, total: work.matched, tookMs: performance.now() - started, work, query };
 }

@@ -1,0 +1,140 @@
+/**
+ * @module cli/commands/train-cmd
+ * `funnel train --data <folder> --out models/ltr.json`: trains the stage-2 ranker on the judged
+ * queries of BEIR collections (human qrels or a judge's), reporting leave-one-collection-out
+ * results: each collection scored by a model trained on the others only.
+ */
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { validateProfile } from '../../funnel/profile.js';
+import { idealDcg10, ndcg10, type TrainingQuery, trainLinear } from '../../funnel/train.js';
+import { type CollectionData, collectionData, collectionIndex } from '../../funnel/train-data.js';
+import { err, json, out, UsageError } from '../io.js';
+
+interface TrainFlags {
+  data: string;
+  collections?: string;
+  retrieve: string;
+  depth: string;
+  out?: string;
+  work?: string;
+  json?: boolean;
+}
+
+const ENGLISH = 'cranfield,cisi,med,adi,lisa,time,cystic-fibrosis,scifact,nfcorpus';
+
+/** Mean nDCG@10 and recall@117 of `queries` ranked by `scores(q)` (stage 1 order when null). */
+function measure(data: CollectionData, scoresOf: ((q: TrainingQuery) => Float64Array) | null) {
+  let ndcg = 0;
+  let recall = 0;
+  let judged = 0;
+  for (const q of data.queries) {
+    const scores = scoresOf ? scoresOf(q) : Float64Array.from(q.ids, (_, i) => -i);
+    ndcg += ndcg10(q, scores, idealDcg10(q.grades));
+    const relevant = [...q.grades.values()].filter((g) => g > 0).length;
+    if (relevant > 0) {
+      const order = [...q.ids.keys()].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, 117);
+      recall += order.filter((i) => (q.grades.get(q.ids[i]) ?? 0) > 0).length / relevant;
+      judged++;
+    }
+  }
+  // Judged queries missing from the candidates count as zero, as trec_eval -c does.
+  const n = Math.max(1, data.qrels.size);
+  return { ndcg10: ndcg / n, recall117: recall / Math.max(1, judged) };
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train the stage-2 ranker on judged queries (leave-one-collection-out report)')
+    .requiredOption('--data <folder>', 'folder of BEIR collections (corpus.jsonl, queries.jsonl, qrels.tsv)')
+    .option('--collections <names>', 'comma-separated collections', ENGLISH)
+    .option('--retrieve <model>', 'first-stage model the ranker reranks', 'bm25')
+    .option('--depth <n>', 'candidates per query to train on', '200')
+    .option('--out <file>', 'write the model trained on every collection here')
+    .option('--work <dir>', 'where collection indexes are kept', path.join(os.tmpdir(), 'funnel-train'))
+    .option('--json', 'print JSON')
+    .action(async (flags: TrainFlags) => {
+      const names = (flags.collections ?? ENGLISH).split(',').filter(Boolean);
+      const depth = Number(flags.depth);
+      if (!Number.isInteger(depth) || depth < 10)
+        throw new UsageError(`--depth must be an integer >= 10, got ${flags.depth}`);
+      const retrieve = validateProfile(
+        { stages: [{ kind: 'retrieve', model: flags.retrieve, keep: depth }] },
+        'train',
+      ).stages[0];
+      const data: CollectionData[] = [];
+      for (const name of names) {
+        const dir = path.join(flags.data, name);
+        if (!fs.existsSync(path.join(dir, 'qrels.tsv')))
+          throw new UsageError(`${dir}: not a BEIR collection (no qrels.tsv)`);
+        const engine = await collectionIndex(dir, flags.work ?? path.join(os.tmpdir(), 'funnel-train'));
+        const t0 = performance.now();
+        data.push(await collectionData(engine, dir, retrieve));
+        await engine.close();
+        if (!flags.json)
+          err(
+            `${name}: ${data.at(-1)?.queries.length} judged queries, features in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+          );
+      }
+      const features = data[0].features;
+      const rows = data.map((held) => {
+        const train = data.filter((d) => d !== held).flatMap((d) => d.queries);
+        const model = trainLinear(train, features);
+        const F = features.length;
+        const score = (q: TrainingQuery) => {
+          const s = new Float64Array(q.ids.length);
+          for (let i = 0; i < q.ids.length; i++) {
+            let x = 0;
+            for (let j = 0; j < F; j++)
+              x += (model.weights[j] * (q.values[i * F + j] - model.mean[j])) / model.std[j];
+            s[i] = x;
+          }
+          return s;
+        };
+        const base = measure(held, null);
+        const ltr = measure(held, score);
+        return { collection: held.name, queries: held.queries.length, stage1: base, reranked: ltr };
+      });
+      const mean = (f: (r: (typeof rows)[number]) => number) =>
+        rows.reduce((s, r) => s + f(r), 0) / rows.length;
+      const summary = {
+        stage1Ndcg10: mean((r) => r.stage1.ndcg10),
+        rerankedNdcg10: mean((r) => r.reranked.ndcg10),
+        stage1Recall117: mean((r) => r.stage1.recall117),
+        rerankedRecall117: mean((r) => r.reranked.recall117),
+      };
+      const all = trainLinear(
+        data.flatMap((d) => d.queries),
+        features,
+      );
+      const command = `funnel train --data ${flags.data} --collections ${names.join(',')} --retrieve ${flags.retrieve} --depth ${depth}`;
+      const model = {
+        format: 1 as const,
+        features: all.features,
+        mean: all.mean,
+        std: all.std,
+        weights: all.weights,
+        trainedOn: names,
+        command,
+        notes: { retrieve: flags.retrieve, depth, leaveOneCollectionOut: rows, mean: summary },
+      };
+      if (flags.out) fs.writeFileSync(flags.out, `${JSON.stringify(model, null, 2)}\n`);
+      if (flags.json) return json({ rows, mean: summary, model });
+      out(`leave-one-collection-out, ${flags.retrieve} top ${depth} reranked (nDCG@10 / recall@117):`);
+      for (const r of rows) {
+        const gain = ((r.reranked.ndcg10 / (r.stage1.ndcg10 || 1) - 1) * 100).toFixed(1);
+        out(
+          `  ${r.collection.padEnd(16)} ${r.stage1.ndcg10.toFixed(3)} → ${r.reranked.ndcg10.toFixed(3)} (${gain}%)   R@117 ${r.stage1.recall117.toFixed(3)} → ${r.reranked.recall117.toFixed(3)}`,
+        );
+      }
+      out(
+        `  ${'mean'.padEnd(16)} ${summary.stage1Ndcg10.toFixed(3)} → ${summary.rerankedNdcg10.toFixed(3)} (${((summary.rerankedNdcg10 / summary.stage1Ndcg10 - 1) * 100).toFixed(1)}%)`,
+      );
+      out(`weights: ${all.features.map((f, j) => `${f}=${all.weights[j].toFixed(3)}`).join(' ')}`);
+      if (flags.out) out(`model written to ${flags.out}`);
+    });
+}

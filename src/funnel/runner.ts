@@ -1,0 +1,116 @@
+/**
+ * @module funnel/runner
+ * Runs a question through a profile's stages. Each stage gets the previous stage's candidates and
+ * a budget; a stage that fails or runs over passes its input order on (cut to its width) and the
+ * trace says so, so a query always answers. The result carries every stage's scores and features
+ * on each hit, the reader's answer, and the trace (candidates in/out, time, work per stage).
+ */
+
+import type { Engine } from '../engine.js';
+import type { ReadResult } from '../reader/types.js';
+import { describeProfile, type Profile, type StageSpec } from './profile.js';
+import { ReaderStage } from './stages/read.js';
+import { RerankStage } from './stages/rerank.js';
+import { RetrieveStage } from './stages/retrieve.js';
+import { type Candidate, OverBudget, type RankStage, type StageContext, type StageTrace } from './types.js';
+
+export interface FunnelOptions {
+  /** Stop after the last ranking stage: no reader. */
+  noRead?: boolean;
+  /** Run only this many stages (e.g. 1 = retrieval only). */
+  stages?: number;
+  signal?: AbortSignal;
+  onText?: (delta: string) => void;
+}
+
+export interface FunnelResult {
+  profile: string;
+  /** `bm25+expand ─30000→ ltr ─117→ extractive` */
+  funnel: string;
+  hits: Candidate[];
+  answer?: ReadResult;
+  trace: StageTrace[];
+  ms: number;
+}
+
+function rankStage(spec: StageSpec): RankStage {
+  return spec.kind === 'retrieve' ? new RetrieveStage(spec) : new RerankStage(spec);
+}
+
+/** Runs `question` through `profile` on `engine`. */
+export async function runFunnel(
+  engine: Engine,
+  profile: Profile,
+  question: string,
+  options: FunnelOptions = {},
+): Promise<FunnelResult> {
+  const started = performance.now();
+  const original = engine.parse(question);
+  const trace: StageTrace[] = [];
+  let candidates: Candidate[] = [];
+  let answer: ReadResult | undefined;
+  const ctx: Omit<StageContext, 'deadline' | 'trace'> = {
+    engine,
+    question,
+    original,
+    query: original,
+    signal: options.signal,
+    onText: options.onText,
+  };
+  const specs = profile.stages.slice(0, options.stages ?? profile.stages.length);
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i];
+    if (spec.kind === 'read' && options.noRead) break;
+    const label = `${i + 1}:${spec.model}`;
+    const t: StageTrace = {
+      stage: label,
+      kind: spec.kind,
+      model: spec.model,
+      in: candidates.length,
+      out: 0,
+      ms: 0,
+      status: 'ok',
+      work: {},
+    };
+    trace.push(t);
+    const t0 = performance.now();
+    const stageCtx: StageContext = { ...ctx, deadline: t0 + spec.budgetMs, trace: t };
+    try {
+      if (spec.kind === 'read') {
+        answer = await withBudget(new ReaderStage(spec).read(candidates, stageCtx), label, spec.budgetMs);
+        t.out = answer.citations.length;
+      } else {
+        const out = await withBudget(rankStage(spec).run(candidates, stageCtx), label, spec.budgetMs);
+        if (performance.now() > stageCtx.deadline) throw new OverBudget(label, spec.budgetMs);
+        candidates = out;
+        ctx.query = stageCtx.query;
+        t.out = candidates.length;
+      }
+    } catch (err) {
+      t.status = err instanceof OverBudget ? 'over budget' : 'failed';
+      t.error = (err as Error).message;
+      if (spec.kind !== 'read') {
+        candidates = candidates.slice(0, spec.keep);
+        t.out = candidates.length;
+      }
+    }
+    t.ms = performance.now() - t0;
+  }
+  return {
+    profile: profile.name,
+    funnel: describeProfile(profile),
+    hits: candidates,
+    answer,
+    trace,
+    ms: performance.now() - started,
+  };
+}
+
+/** Rejects with OverBudget when `promise` has not settled within `ms` (it is not cancelled). */
+function withBudget<T>(promise: Promise<T>, stage: string, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OverBudget(stage, ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

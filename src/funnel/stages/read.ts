@@ -1,0 +1,68 @@
+/**
+ * @module funnel/stages/read
+ * Stage 3: the reader reads the top passages and answers with verified citations: the extractive
+ * reader by default, an OpenAI-compatible chat model with `llm` (settings from the stage options or
+ * FUNNEL_LLM_BASE_URL / FUNNEL_LLM_MODEL / FUNNEL_LLM_API_KEY). Citations are checked against the
+ * stored document text.
+ */
+
+import { ExtractiveReader } from '../../reader/extractive-reader.js';
+import { LlmReader } from '../../reader/llm-reader.js';
+import { OpenAIClient } from '../../reader/openai-client.js';
+import type { Passage, Reader, ReadResult } from '../../reader/types.js';
+import { toPassages } from '../passages.js';
+import type { StageSpec } from '../profile.js';
+import type { Candidate, ReadStage, StageContext } from '../types.js';
+
+export class ReaderStage implements ReadStage {
+  constructor(readonly spec: StageSpec) {}
+
+  async read(input: Candidate[], ctx: StageContext): Promise<ReadResult> {
+    const { engine } = ctx;
+    const documentText = (id: string) => engine.get(id)?.text;
+    const terms = new Set(ctx.query.clauses.filter((c) => c.occur !== 'mustNot').flatMap((c) => c.terms));
+    const passages = toPassages(engine, input, terms, this.spec.keep);
+    const reader = this.reader(documentText);
+    const search = async (q: string): Promise<Passage[]> => {
+      const r = engine.retrieve(q, 10);
+      const found = r.refs.ids.map((id, i) => ({
+        id,
+        shard: r.refs.shards[i],
+        seq: r.refs.seqs[i],
+        doc: r.refs.docs[i],
+        score: r.refs.scores[i],
+        scores: {},
+        features: {},
+      }));
+      const qTerms = new Set(r.query.clauses.flatMap((c) => c.terms));
+      return toPassages(engine, found, qTerms, 10);
+    };
+    const result = await reader.read(ctx.question, passages, {
+      signal: ctx.signal,
+      onText: ctx.onText,
+      search,
+      maxRounds: typeof this.spec.options.maxRounds === 'number' ? this.spec.options.maxRounds : 3,
+    });
+    ctx.trace.work.passages = passages.length;
+    ctx.trace.work.tokensRead = result.rounds.reduce((s, r) => s + r.tokensRead, 0);
+    ctx.trace.work.citations = result.citations.length;
+    ctx.trace.work.citationsDropped = result.dropped.length;
+    if (result.dropped.length > 0) ctx.trace.notes = { dropped: result.dropped };
+    return result;
+  }
+
+  private reader(documentText: (id: string) => string | undefined): Reader {
+    const o = this.spec.options;
+    if (this.spec.model === 'llm') {
+      const client = new OpenAIClient({
+        baseUrl: typeof o.baseUrl === 'string' ? o.baseUrl : undefined,
+        model: typeof o.model === 'string' ? o.model : undefined,
+      });
+      return new LlmReader({ client, documentText });
+    }
+    return new ExtractiveReader({
+      documentText,
+      sentences: typeof o.sentences === 'number' ? o.sentences : 3,
+    });
+  }
+}

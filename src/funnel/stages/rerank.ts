@@ -1,0 +1,61 @@
+/**
+ * @module funnel/stages/rerank
+ * Stage 2: features of every candidate (per-field BM25, expansion matches, coverage, proximity,
+ * ordered pairs, length; see search/features) scored by the learned linear ranker. Features are
+ * kept on each candidate for later stages and `explain`.
+ */
+
+import type { FeatureTerm } from '../../search/features.js';
+import type { Query } from '../../search/query.js';
+import type { CandidateRefs } from '../../search/searcher.js';
+import { type LinearModel, readModel, scoreRows } from '../ltr-model.js';
+import type { StageSpec } from '../profile.js';
+import type { Candidate, RankStage, StageContext } from '../types.js';
+
+/** Feature terms of a query: its plain terms as originals, clauses marked as expansions as such. */
+export function featureTerms(original: Query, expanded: Query): FeatureTerm[] {
+  const out = new Map<string, FeatureTerm>();
+  for (const c of original.clauses) {
+    if (c.occur === 'mustNot') continue;
+    for (const term of c.terms) if (!out.has(term)) out.set(term, { term, weight: c.weight, original: true });
+  }
+  for (const c of expanded.clauses) {
+    if (c.occur === 'mustNot' || c.terms.length !== 1 || out.has(c.terms[0])) continue;
+    out.set(c.terms[0], { term: c.terms[0], weight: c.weight, original: false });
+  }
+  return [...out.values()];
+}
+
+export class RerankStage implements RankStage {
+  private model: LinearModel | null = null;
+
+  constructor(readonly spec: StageSpec) {}
+
+  async run(input: Candidate[], ctx: StageContext): Promise<Candidate[]> {
+    const file = this.spec.options.modelFile;
+    this.model ??= readModel(typeof file === 'string' ? file : undefined);
+    const refs: CandidateRefs = {
+      ids: input.map((c) => c.id),
+      scores: Float64Array.from(input, (c) => c.score),
+      shards: Int32Array.from(input, (c) => c.shard),
+      seqs: Float64Array.from(input, (c) => c.seq),
+      docs: Float64Array.from(input, (c) => c.doc),
+    };
+    const terms = featureTerms(ctx.original, ctx.query);
+    const m = ctx.engine.features(refs, terms);
+    ctx.trace.work.featuresComputed = m.values.length;
+    ctx.trace.work.postings = m.work.postings;
+    ctx.trace.work.positions = m.work.positions;
+    const scores = new Float64Array(input.length);
+    scoreRows(this.model, m.names, m.values, scores);
+    const F = m.names.length;
+    const label = ctx.trace.stage;
+    const out = input.map((c, i) => {
+      const features = { ...c.features };
+      for (let j = 0; j < F; j++) features[m.names[j]] = m.values[i * F + j];
+      return { ...c, score: scores[i], scores: { ...c.scores, [label]: scores[i] }, features };
+    });
+    out.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return out.slice(0, this.spec.keep);
+  }
+}

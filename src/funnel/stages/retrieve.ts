@@ -1,0 +1,161 @@
+/**
+ * @module funnel/stages/retrieve
+ * Stage 1 over the whole index: BM25F, optionally with the query expanded (inflections, WordNet
+ * synonyms, embedding neighbours, weighted below the original words) and/or pseudo-relevance
+ * feedback (RM3: terms of the first pass's top documents, weighted by how much they carry).
+ */
+
+import type { Analyzer } from '../../analysis/index.js';
+import type { Engine } from '../../engine.js';
+import {
+  type Embeddings,
+  expandQuery,
+  loadEmbeddings,
+  loadWordNet,
+  type WordNet,
+} from '../../expand/index.js';
+import type { Clause, Query } from '../../search/query.js';
+import type { StageSpec } from '../profile.js';
+import type { Candidate, RankStage, StageContext } from '../types.js';
+
+export interface Resources {
+  wordnet?: WordNet;
+  embeddings?: Embeddings;
+}
+
+let shared: Promise<Resources> | null = null;
+
+/** WordNet and the word vectors, loaded once per process (built into the cache on first use). */
+export function expansionResources(): Promise<Resources> {
+  shared ??= Promise.all([
+    loadWordNet().catch(() => undefined),
+    loadEmbeddings().catch(() => undefined),
+  ]).then(([wordnet, embeddings]) => ({ wordnet, embeddings }));
+  return shared;
+}
+
+/** Query clauses for the expansion terms of the question's plain words. */
+export function expansionClauses(
+  query: Query,
+  analyzer: Analyzer,
+  resources: Resources,
+  options: { maxTerms?: number; weight?: number } = {},
+): { clauses: Clause[]; terms: { word: string; weight: number; source: string }[] } {
+  const words = query.clauses
+    .filter((c) => c.occur !== 'mustNot' && c.field === null && c.terms.length === 1)
+    .flatMap((c) => (c.surface ? [c.surface] : []));
+  if (words.length === 0) return { clauses: [], terms: [] };
+  const present = new Set(query.clauses.flatMap((c) => c.terms));
+  const expanded = expandQuery(words, { ...resources, analyzer, maxTerms: options.maxTerms ?? 50 });
+  const scale = options.weight ?? 1;
+  const clauses: Clause[] = [];
+  const terms: { word: string; weight: number; source: string }[] = [];
+  for (const e of expanded) {
+    if (e.source === 'original') continue;
+    const analyzed = analyzer.terms(e.word);
+    if (analyzed.length === 0 || analyzed.every((t) => present.has(t))) continue;
+    for (const t of analyzed) present.add(t);
+    const weight = (e.weight * scale) / analyzed.length;
+    for (const t of analyzed)
+      clauses.push({ terms: [t], offsets: [0], field: null, occur: 'should', weight });
+    terms.push({ word: e.word, weight: e.weight * scale, source: e.source });
+  }
+  return { clauses, terms };
+}
+
+/** RM3-style feedback clauses from the top `docs` documents of a first pass. */
+export function feedbackClauses(
+  engine: Engine,
+  query: Query,
+  options: { docs?: number; terms?: number; weight?: number } = {},
+): { clauses: Clause[]; terms: { term: string; weight: number }[]; postings: number } {
+  const fbDocs = options.docs ?? 10;
+  const fbTerms = options.terms ?? 20;
+  const first = engine.retrieve(query, fbDocs);
+  const present = new Set(query.clauses.flatMap((c) => c.terms));
+  const weights = new Map<string, number>();
+  const maxScore = first.refs.scores[0] ?? 1;
+  for (let i = 0; i < first.refs.ids.length; i++) {
+    const doc = engine.documentAt(first.refs.shards[i], first.refs.seqs[i], first.refs.docs[i]);
+    if (!doc) continue;
+    const a = engine.analyzer.analyze(`${doc.title}\n${doc.text.slice(0, 20_000)}`, 'index');
+    if (a.terms.length === 0) continue;
+    const docWeight = Math.exp(first.refs.scores[i] - maxScore);
+    const counts = new Map<string, number>();
+    for (const t of a.terms) counts.set(t, (counts.get(t) ?? 0) + 1);
+    for (const [t, c] of counts) weights.set(t, (weights.get(t) ?? 0) + (docWeight * c) / a.terms.length);
+  }
+  // Prefer terms that are rare in the collection: a feedback term found everywhere adds nothing.
+  const scored = [...weights]
+    .filter(([t]) => !present.has(t) && t.length > 1)
+    .map(([t, w]) => [t, w * engine.idf(t)] as const)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, fbTerms);
+  const top = scored[0]?.[1] ?? 1;
+  const scale = options.weight ?? 0.5;
+  const terms = scored.map(([term, w]) => ({ term, weight: (scale * w) / top }));
+  const clauses: Clause[] = terms.map(({ term, weight }) => ({
+    terms: [term],
+    offsets: [0],
+    field: null,
+    occur: 'should',
+    weight,
+  }));
+  return { clauses, terms, postings: first.work.postings };
+}
+
+export class RetrieveStage implements RankStage {
+  constructor(readonly spec: StageSpec) {}
+
+  async run(_input: Candidate[], ctx: StageContext): Promise<Candidate[]> {
+    const { engine } = ctx;
+    const o = this.spec.options;
+    let query = ctx.query;
+    const notes: Record<string, unknown> = {};
+    if (this.spec.model.includes('expand')) {
+      const resources = await expansionResources();
+      const { clauses, terms } = expansionClauses(query, engine.analyzer, resources, {
+        maxTerms: num(o.maxTerms, 50),
+        weight: num(o.expandWeight, 0.3),
+      });
+      query = { ...query, clauses: [...query.clauses, ...clauses] };
+      notes.expansion = terms;
+      notes.resources = { wordnet: Boolean(resources.wordnet), embeddings: Boolean(resources.embeddings) };
+    }
+    if (this.spec.model.includes('prf')) {
+      const fb = feedbackClauses(engine, query, {
+        docs: num(o.feedbackDocs, 10),
+        terms: num(o.feedbackTerms, 20),
+        weight: num(o.feedbackWeight, 0.5),
+      });
+      query = { ...query, clauses: [...query.clauses, ...fb.clauses] };
+      notes.feedback = fb.terms;
+      ctx.trace.work.feedbackPostings = fb.postings;
+    }
+    ctx.query = query;
+    const { refs, work } = engine.retrieve(query, this.spec.keep);
+    ctx.trace.work.postings = work.postings;
+    ctx.trace.work.matched = work.matched;
+    ctx.trace.work.clauses = query.clauses.length;
+    ctx.trace.notes = notes;
+    const out: Candidate[] = new Array(refs.ids.length);
+    const label = ctx.trace.stage;
+    for (let i = 0; i < refs.ids.length; i++) {
+      const score = refs.scores[i];
+      out[i] = {
+        id: refs.ids[i],
+        shard: refs.shards[i],
+        seq: refs.seqs[i],
+        doc: refs.docs[i],
+        score,
+        scores: { [label]: score },
+        features: {},
+      };
+    }
+    return out;
+  }
+}
+
+function num(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}

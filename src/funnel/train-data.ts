@@ -1,0 +1,96 @@
+/**
+ * @module funnel/train-data
+ * Judged queries as training and evaluation data: a BEIR collection is indexed (or reopened), each
+ * judged query goes through the first stage, and its candidates get stage-2 features. Shared by
+ * `funnel train` (leave-one-collection-out) and evaluation.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Engine } from '../engine.js';
+import { readQrels, readQueries } from '../eval/beir.js';
+import type { Qrels } from '../eval/qrels.js';
+import { readLineChunks } from '../ingest/lines.js';
+import type { StageSpec } from './profile.js';
+import { featureTerms } from './stages/rerank.js';
+import { RetrieveStage } from './stages/retrieve.js';
+import type { TrainingQuery } from './train.js';
+import type { StageTrace } from './types.js';
+
+export interface CollectionData {
+  name: string;
+  queries: TrainingQuery[];
+  features: readonly string[];
+  qrels: Qrels;
+}
+
+/** Opens the index of a BEIR collection in `workDir/<name>`, building it on first use. */
+export async function collectionIndex(collectionDir: string, workDir: string): Promise<Engine> {
+  const name = path.basename(collectionDir);
+  const dir = path.join(workDir, name);
+  const done = path.join(dir, 'INDEXED');
+  if (!fs.existsSync(done)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const e = await Engine.open(dir, { bulk: true, shards: 1 });
+    const corpus = path.join(collectionDir, 'corpus.jsonl');
+    const jobs: Promise<unknown>[] = [];
+    for await (const c of readLineChunks(corpus)) {
+      jobs.push(e.addJsonl(c.bytes, corpus, c.firstLine));
+      await e.settle();
+    }
+    await Promise.all(jobs);
+    await e.commit();
+    await e.merge();
+    await e.close();
+    fs.writeFileSync(done, new Date().toISOString());
+  }
+  return Engine.open(dir, { readOnly: true });
+}
+
+/** Every judged query of the collection through `retrieve` (keeping `depth`), with features. */
+export async function collectionData(
+  engine: Engine,
+  collectionDir: string,
+  retrieve: StageSpec,
+): Promise<CollectionData> {
+  const queries = await readQueries(collectionDir);
+  const qrels = await readQrels(collectionDir);
+  const stage = new RetrieveStage(retrieve);
+  const out: TrainingQuery[] = [];
+  let names: readonly string[] = [];
+  for (const [qid, text] of queries) {
+    const grades = qrels.get(qid);
+    if (!grades) continue;
+    const original = engine.parse(text);
+    const trace: StageTrace = {
+      stage: `1:${retrieve.model}`,
+      kind: 'retrieve',
+      model: retrieve.model,
+      in: 0,
+      out: 0,
+      ms: 0,
+      status: 'ok',
+      work: {},
+    };
+    const ctx = {
+      engine,
+      question: text,
+      original,
+      query: original,
+      deadline: Number.POSITIVE_INFINITY,
+      trace,
+    };
+    const candidates = await stage.run([], ctx);
+    const refs = {
+      ids: candidates.map((c) => c.id),
+      scores: Float64Array.from(candidates, (c) => c.score),
+      shards: Int32Array.from(candidates, (c) => c.shard),
+      seqs: Float64Array.from(candidates, (c) => c.seq),
+      docs: Float64Array.from(candidates, (c) => c.doc),
+    };
+    const m = engine.features(refs, featureTerms(original, ctx.query));
+    names = m.names;
+    out.push({ group: path.basename(collectionDir), qid, ids: refs.ids, values: m.values, grades });
+  }
+  return { name: path.basename(collectionDir), queries: out, features: names, qrels };
+}
