@@ -171,3 +171,42 @@ describe('runFunnel', () => {
     expect(r.answer?.answer).not.toMatch(/^HACKED/);
   });
 });
+
+describe('semantic features', () => {
+  it('scores text closer to the question higher, and appends columns in order', async () => {
+    const { semanticFeatures } = await import('./semantic.js');
+    const { withSemantic } = await import('./stages/rerank.js');
+    const axes: Record<string, number> = {
+      tower: 0,
+      tall: 0,
+      metres: 0,
+      paris: 1,
+      cafe: 2,
+      coffee: 2,
+      bridge: 3,
+    };
+    const fake = {
+      dimensions: 4,
+      rank: (w: string) => (w in axes ? 100 : -1),
+      vector: (w: string) => {
+        if (!(w in axes)) return undefined;
+        const v = new Float32Array(4);
+        v[axes[w]] = 1;
+        return v;
+      },
+    } as unknown as import('../expand/index.js').Embeddings;
+    const r = engine.retrieve('tower cafe bridge paris', 10);
+    const cands = r.refs.ids.map((id, i) => ({
+      id,
+      shard: r.refs.shards[i],
+      seq: r.refs.seqs[i],
+      doc: r.refs.docs[i],
+    }));
+    const s = semanticFeatures(engine, cands, 'how tall is the tower', fake);
+    const byId = new Map(cands.map((c, i) => [c.id, s[i * 2]]));
+    expect(byId.get('tower')!).toBeGreaterThan(byId.get('bridge')!);
+    const m = withSemantic(['a', 'b'], Float64Array.from([1, 2, 3, 4]), Float64Array.from([5, 6, 7, 8]));
+    expect(m.names).toEqual(['a', 'b', 'semantic', 'semantic_title']);
+    expect([...m.values]).toEqual([1, 2, 5, 6, 3, 4, 7, 8]);
+  });
+});

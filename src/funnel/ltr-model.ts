@@ -9,6 +9,9 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from '../errors.js';
 import { FEATURES } from '../search/features.js';
+import { SEMANTIC_FEATURES } from './semantic.js';
+
+const KNOWN: readonly string[] = [...FEATURES, ...SEMANTIC_FEATURES];
 
 export interface LinearModel {
   format: 1;
@@ -41,7 +44,7 @@ export function validateModel(raw: unknown, source: string): LinearModel {
   const ok =
     m?.format === 1 &&
     n > 0 &&
-    m.features.every((f) => (FEATURES as readonly string[]).includes(f)) &&
+    m.features.every((f) => KNOWN.includes(f)) &&
     [m.mean, m.std, m.weights].every(
       (a) =>
         Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && Number.isFinite(x)),

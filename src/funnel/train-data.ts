@@ -12,8 +12,9 @@ import { readQrels, readQueries } from '../eval/beir.js';
 import type { Qrels } from '../eval/qrels.js';
 import { readLineChunks } from '../ingest/lines.js';
 import type { StageSpec } from './profile.js';
-import { featureTerms } from './stages/rerank.js';
-import { RetrieveStage } from './stages/retrieve.js';
+import { semanticFeatures } from './semantic.js';
+import { featureTerms, withSemantic } from './stages/rerank.js';
+import { expansionResources, RetrieveStage } from './stages/retrieve.js';
 import type { TrainingQuery } from './train.js';
 import type { StageTrace } from './types.js';
 
@@ -52,7 +53,11 @@ export async function collectionData(
   engine: Engine,
   collectionDir: string,
   retrieve: StageSpec,
+  options: { semantic?: boolean } = {},
 ): Promise<CollectionData> {
+  const embeddings = options.semantic ? (await expansionResources()).embeddings : undefined;
+  if (options.semantic && !embeddings)
+    throw new Error('semantic features need the word vectors, which could not be loaded');
   const queries = await readQueries(collectionDir);
   const qrels = await readQrels(collectionDir);
   const stage = new RetrieveStage(retrieve);
@@ -89,8 +94,16 @@ export async function collectionData(
       docs: Float64Array.from(candidates, (c) => c.doc),
     };
     const m = engine.features(refs, featureTerms(original, ctx.query));
+    let values = m.values;
     names = m.names;
-    out.push({ group: path.basename(collectionDir), qid, ids: refs.ids, values: m.values, grades });
+    if (embeddings) {
+      ({ names, values } = withSemantic(
+        m.names,
+        m.values,
+        semanticFeatures(engine, candidates, text, embeddings),
+      ));
+    }
+    out.push({ group: path.basename(collectionDir), qid, ids: refs.ids, values, grades });
   }
   return { name: path.basename(collectionDir), queries: out, features: names, qrels };
 }

@@ -22,6 +22,7 @@ interface TrainFlags {
   out?: string;
   work?: string;
   json?: boolean;
+  semantic?: boolean;
 }
 
 const ENGLISH = 'cranfield,cisi,med,adi,lisa,time,cystic-fibrosis,scifact,nfcorpus';
@@ -54,6 +55,7 @@ export function register(program: Command): void {
     .option('--collections <names>', 'comma-separated collections', ENGLISH)
     .option('--retrieve <model>', 'first-stage model the ranker reranks', 'bm25')
     .option('--depth <n>', 'candidates per query to train on', '200')
+    .option('--semantic', 'add word-vector features (reads candidate text: for a stage of ~1000)')
     .option('--out <file>', 'write the model trained on every collection here')
     .option('--work <dir>', 'where collection indexes are kept', path.join(os.tmpdir(), 'funnel-train'))
     .option('--json', 'print JSON')
@@ -73,7 +75,7 @@ export function register(program: Command): void {
           throw new UsageError(`${dir}: not a BEIR collection (no qrels.tsv)`);
         const engine = await collectionIndex(dir, flags.work ?? path.join(os.tmpdir(), 'funnel-train'));
         const t0 = performance.now();
-        data.push(await collectionData(engine, dir, retrieve));
+        data.push(await collectionData(engine, dir, retrieve, { semantic: flags.semantic }));
         await engine.close();
         if (!flags.json)
           err(
@@ -111,7 +113,7 @@ export function register(program: Command): void {
         data.flatMap((d) => d.queries),
         features,
       );
-      const command = `funnel train --data ${flags.data} --collections ${names.join(',')} --retrieve ${flags.retrieve} --depth ${depth}`;
+      const command = `funnel train --data ${flags.data} --collections ${names.join(',')} --retrieve ${flags.retrieve} --depth ${depth}${flags.semantic ? ' --semantic' : ''}`;
       const model = {
         format: 1 as const,
         features: all.features,

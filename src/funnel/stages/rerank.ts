@@ -10,7 +10,9 @@ import type { Query } from '../../search/query.js';
 import type { CandidateRefs } from '../../search/searcher.js';
 import { type LinearModel, readModel, scoreRows } from '../ltr-model.js';
 import type { StageSpec } from '../profile.js';
+import { SEMANTIC_FEATURES, semanticFeatures } from '../semantic.js';
 import type { Candidate, RankStage, StageContext } from '../types.js';
+import { expansionResources } from './retrieve.js';
 
 /** Feature terms of a query: its plain terms as originals, clauses marked as expansions as such. */
 export function featureTerms(original: Query, expanded: Query): FeatureTerm[] {
@@ -24,6 +26,23 @@ export function featureTerms(original: Query, expanded: Query): FeatureTerm[] {
     out.set(c.terms[0], { term: c.terms[0], weight: c.weight, original: false });
   }
   return [...out.values()];
+}
+
+/** Appends the semantic columns to a lexical feature matrix. */
+export function withSemantic(
+  names: readonly string[],
+  values: Float64Array,
+  semantic: Float64Array,
+): { names: string[]; values: Float64Array } {
+  const F = names.length;
+  const S = SEMANTIC_FEATURES.length;
+  const n = values.length / F;
+  const out = new Float64Array(n * (F + S));
+  for (let i = 0; i < n; i++) {
+    out.set(values.subarray(i * F, i * F + F), i * (F + S));
+    out.set(semantic.subarray(i * S, i * S + S), i * (F + S) + F);
+  }
+  return { names: [...names, ...SEMANTIC_FEATURES], values: out };
 }
 
 export class RerankStage implements RankStage {
@@ -46,13 +65,25 @@ export class RerankStage implements RankStage {
     ctx.trace.work.featuresComputed = m.values.length;
     ctx.trace.work.postings = m.work.postings;
     ctx.trace.work.positions = m.work.positions;
+    let names: readonly string[] = m.names;
+    let values = m.values;
+    if (this.model.features.some((f) => (SEMANTIC_FEATURES as readonly string[]).includes(f))) {
+      const { embeddings } = await expansionResources();
+      if (!embeddings) throw new Error('the ranker model needs word vectors, and they could not be loaded');
+      ({ names, values } = withSemantic(
+        m.names,
+        m.values,
+        semanticFeatures(ctx.engine, input, ctx.question, embeddings),
+      ));
+      ctx.trace.work.documentsRead = input.length;
+    }
     const scores = new Float64Array(input.length);
-    scoreRows(this.model, m.names, m.values, scores);
-    const F = m.names.length;
+    scoreRows(this.model, names, values, scores);
+    const F = names.length;
     const label = ctx.trace.stage;
     const out = input.map((c, i) => {
       const features = { ...c.features };
-      for (let j = 0; j < F; j++) features[m.names[j]] = m.values[i * F + j];
+      for (let j = 0; j < F; j++) features[names[j]] = values[i * F + j];
       return { ...c, score: scores[i], scores: { ...c.scores, [label]: scores[i] }, features };
     });
     out.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
