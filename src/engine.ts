@@ -162,7 +162,11 @@ export class Engine {
         manifest.settings.shards,
         options.threads ?? os.availableParallelism(),
       );
-      this.bulk = new BulkLoader(this.shards, this.builder);
+      this.bulk = new BulkLoader(this.shards, this.builder, {
+        dir,
+        fields: manifest.settings.fields,
+        nextSeq,
+      });
     }
   }
 
@@ -440,7 +444,7 @@ export class Engine {
    * retry, see `open`).
    */
   private removeUnreferenced(previous: Manifest): void {
-    const keep = new Set<string>(['MANIFEST', 'LOCK']);
+    const keep = new Set<string>(['MANIFEST', 'LOCK', ...(this.bulk?.filesInFlight ?? [])]);
     for (const m of [this.manifest, previous]) {
       keep.add(m.wal);
       for (const s of m.segments) {
@@ -449,7 +453,7 @@ export class Engine {
       }
     }
     for (const name of fs.readdirSync(this.dir)) {
-      if (keep.has(name)) continue;
+      if (keep.has(name) || keep.has(name.replace(/\.tmp$/, ''))) continue;
       if (/^(s\d+-\d+\.(seg|\d+\.del)|wal-\d+\.log|.*\.tmp)$/.test(name))
         fs.rmSync(path.join(this.dir, name), { force: true });
     }

@@ -53,6 +53,25 @@ describe('funnel CLI', () => {
     expect(funnel('ask', 'x', '--index', index, '--profile', 'nope').stderr).toMatch(
       /unknown profile "nope"/,
     );
+    const queries = path.join(tempDir(), 'q.jsonl');
+    fs.writeFileSync(queries, '{"_id":"q1","text":"sourdough starter"}\n');
+    for (const stage of ['retrieve', 'final']) {
+      const r = funnel(
+        'run',
+        '--index',
+        index,
+        '--queries',
+        queries,
+        '--output',
+        '-',
+        '--profile',
+        'default',
+        '--stage',
+        stage,
+      );
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^q1 Q0 sub\/bread\.txt 1 /);
+    }
   });
 
   it('reports a broken JSONL line with its line number, indexes the rest, exits 3', () => {

@@ -13,7 +13,7 @@ import type { Qrels } from '../eval/qrels.js';
 import { readLineChunks } from '../ingest/lines.js';
 import type { StageSpec } from './profile.js';
 import { semanticFeatures } from './semantic.js';
-import { featureTerms, withSemantic } from './stages/rerank.js';
+import { candidateRefs, featureTerms, withSemantic } from './stages/rerank.js';
 import { expansionResources, RetrieveStage } from './stages/retrieve.js';
 import type { TrainingQuery } from './train.js';
 import type { StageTrace } from './types.js';
@@ -86,13 +86,7 @@ export async function collectionData(
       trace,
     };
     const candidates = await stage.run([], ctx);
-    const refs = {
-      ids: candidates.map((c) => c.id),
-      scores: Float64Array.from(candidates, (c) => c.score),
-      shards: Int32Array.from(candidates, (c) => c.shard),
-      seqs: Float64Array.from(candidates, (c) => c.seq),
-      docs: Float64Array.from(candidates, (c) => c.doc),
-    };
+    const refs = candidateRefs(candidates);
     const m = engine.features(refs, featureTerms(original, ctx.query));
     let values = m.values;
     names = m.names;

@@ -7,7 +7,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
-import { buildChunk, type ChunkInput } from './chunk-build.js';
+import { buildChunk, type ChunkInput, type SpillTarget, spillChunk } from './chunk-build.js';
 import { segmentArrays, toParts } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
 
@@ -16,6 +16,7 @@ interface BuildRequest {
   analyzer: AnalyzerOptions;
   shards: number;
   input: ChunkInput;
+  spill: SpillTarget | null;
 }
 
 let writers: SegmentWriter[] = [];
@@ -30,7 +31,9 @@ parentPort?.on('message', (req: BuildRequest) => {
       writersKey = key;
     }
     const built = buildChunk(req.input, writers);
-    const segments = built.segments.map((s) => (s ? toParts(s) : null));
+    if (req.spill) spillChunk(built, req.spill);
+    // Text written to a file is read from there: it need not travel back.
+    const segments = built.segments.map((s) => (s ? toParts(s, { withoutTexts: Boolean(req.spill) }) : null));
     const transfer = segments.flatMap((p) => (p ? segmentArrays(p) : []));
     parentPort?.postMessage({ id: req.id, built: { ...built, segments } }, transfer);
   } catch (err) {

@@ -9,9 +9,11 @@
  * that finds its copy stale when it attaches and marks it deleted, so the newest operation wins.
  */
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { BadInputError } from '../errors.js';
 import type { DocumentInput } from '../types.js';
-import { type BuiltChunk, chunkErrors } from './chunk-build.js';
+import { type BuiltChunk, chunkErrors, segmentFileName } from './chunk-build.js';
 import type { SegmentBuilder } from './segment-builder.js';
 import type { Shard } from './shard.js';
 
@@ -37,10 +39,18 @@ export class BulkLoader {
   /** The last chunk's attach step: chunks attach one after another, in order. */
   private tail: Promise<unknown> = Promise.resolve();
   private error: Error | null = null;
+  /** Segment files being written by builders for chunks not yet attached. */
+  private readonly reserved = new Set<string>();
 
+  /**
+   * With `spill`, builders write each chunk's segment files straight into the index folder (named
+   * by seqs taken from `nextSeq` when the chunk is submitted), so a commit only writes deletes and
+   * the manifest.
+   */
   constructor(
     private readonly shards: readonly Shard[],
     private readonly builder: SegmentBuilder,
+    private readonly spill: { dir: string; fields: readonly string[]; nextSeq: () => number } | null = null,
   ) {}
 
   get threads(): number {
@@ -94,6 +104,11 @@ export class BulkLoader {
     if (this.error) throw this.error;
   }
 
+  /** File names builders may be writing right now (not to be cleaned up as unreferenced). */
+  get filesInFlight(): ReadonlySet<string> {
+    return this.reserved;
+  }
+
   /** Submits the open batch and waits for every chunk to attach. */
   async finish(): Promise<void> {
     this.submitOpen();
@@ -102,8 +117,13 @@ export class BulkLoader {
 
   private submit(input: Parameters<SegmentBuilder['build']>[0]): Promise<ChunkReport> {
     const seq = this.submitted++;
-    const built = this.builder.build(input);
-    const attached = this.tail.then(async () => this.attach(seq, await built));
+    const target = this.spill
+      ? { dir: this.spill.dir, fields: this.spill.fields, seqs: this.shards.map(() => this.spill!.nextSeq()) }
+      : null;
+    const names = target ? target.seqs.map((q, s) => segmentFileName(s, q)) : [];
+    for (const n of names) this.reserved.add(n);
+    const built = this.builder.build(input, target);
+    const attached = this.tail.then(async () => this.attach(seq, await built, target?.seqs));
     this.tail = attached.catch(() => {});
     const job = attached
       .catch((err: Error) => {
@@ -111,6 +131,7 @@ export class BulkLoader {
         throw err;
       })
       .finally(() => {
+        for (const n of names) this.reserved.delete(n);
         this.inflight.delete(job);
         if (this.inflight.size === 0) this.touched.clear();
       });
@@ -118,13 +139,19 @@ export class BulkLoader {
     return job;
   }
 
-  private attach(seq: number, built: BuiltChunk): ChunkReport {
+  private attach(seq: number, built: BuiltChunk, seqs: number[] | undefined): ChunkReport {
     const isStale = (id: string) => {
       const t = this.touched.get(id);
       return t !== undefined && seq < t;
     };
     built.segments.forEach((segment, s) => {
-      if (segment) this.shards[s].attachReplacing(segment, built.superseded[s], isStale);
+      if (!segment) return;
+      const file = built.files?.[s] ?? null;
+      if (file && this.spill) {
+        const fd = fs.openSync(path.join(this.spill.dir, file.name), 'r');
+        segment.texts.moveToFile({ fd, offset: file.textsOffset });
+      }
+      this.shards[s].attachReplacing(segment, built.superseded[s], isStale, file?.name ?? null, seqs?.[s]);
     });
     return { docs: built.docs, chars: built.chars, errors: chunkErrors(built.problems) };
   }

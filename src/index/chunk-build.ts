@@ -6,10 +6,12 @@
  * the earlier one is marked deleted. Pure: the same code runs in a worker and in the main thread.
  */
 
+import * as path from 'node:path';
 import { BadInputError } from '../errors.js';
 import { forEachCorpusLine } from '../ingest/jsonl.js';
 import type { DocumentInput } from '../types.js';
 import type { Segment } from './segment.js';
+import { writeSegment } from './segment-file.js';
 import type { SegmentWriter } from './segment-writer.js';
 import { shardOf } from './shard.js';
 
@@ -23,9 +25,24 @@ export interface ChunkProblem {
   message: string;
 }
 
+/** Where a builder writes the segment files of a chunk: the index folder and a seq per shard. */
+export interface SpillTarget {
+  dir: string;
+  fields: readonly string[];
+  seqs: number[];
+}
+
+/** A segment file a builder wrote: its name in the index folder, and where its text starts. */
+export interface SpilledFile {
+  name: string;
+  textsOffset: number;
+}
+
 export interface BuiltChunk<S = Segment> {
   /** Per shard, the new segment, or null when no document of the chunk belongs there. */
   segments: (S | null)[];
+  /** Per shard, the segment's file when the builder wrote it (see `spillChunk`). */
+  files?: (SpilledFile | null)[];
   /** Per shard, doc numbers superseded by a later copy inside the same chunk. */
   superseded: number[][];
   docs: number;
@@ -59,6 +76,24 @@ export function buildChunk(input: ChunkInput, writers: SegmentWriter[]): BuiltCh
   }
   const segments = writers.map((w) => (w.docCount > 0 ? w.freeze() : null));
   return { segments, superseded, docs, chars, problems };
+}
+
+/** The file name of shard `shard`'s segment number `seq`. */
+export function segmentFileName(shard: number, seq: number): string {
+  return `s${shard}-${seq}.seg`;
+}
+
+/**
+ * Writes each segment of a built chunk durably into the index folder (`s<shard>-<seq>.seg`), so
+ * that committing a bulk load only has to write the manifest.
+ */
+export function spillChunk(built: BuiltChunk, target: SpillTarget): void {
+  built.files = built.segments.map((segment, shard) => {
+    if (!segment) return null;
+    const name = segmentFileName(shard, target.seqs[shard]);
+    const { textsOffset } = writeSegment(path.join(target.dir, name), segment, target.fields);
+    return { name, textsOffset };
+  });
 }
 
 /** The problems of a built chunk as errors. */

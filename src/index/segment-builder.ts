@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
-import { type BuiltChunk, buildChunk, type ChunkInput } from './chunk-build.js';
+import { type BuiltChunk, buildChunk, type ChunkInput, type SpillTarget, spillChunk } from './chunk-build.js';
 import { fromParts, type PlainSegment } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
 
@@ -23,7 +23,7 @@ interface Pending {
 export class SegmentBuilder {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
-  private readonly queue: { id: number; input: ChunkInput }[] = [];
+  private readonly queue: { id: number; input: ChunkInput; spill: SpillTarget | null }[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly analyzer: AnalyzerOptions;
   private readonly shards: number;
@@ -66,8 +66,11 @@ export class SegmentBuilder {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  /** Builds a chunk into one segment per shard (in a worker when there is one). */
-  build(input: ChunkInput): Promise<BuiltChunk> {
+  /**
+   * Builds a chunk into one segment per shard (in a worker when there is one); with `spill`, the
+   * builder also writes the segment files (`built.files`), and the text stays in them.
+   */
+  build(input: ChunkInput, spill: SpillTarget | null = null): Promise<BuiltChunk> {
     this.start();
     if (this.workers.length === 0) {
       if (!this.local) {
@@ -75,14 +78,16 @@ export class SegmentBuilder {
         this.local = Array.from({ length: this.shards }, () => new SegmentWriter(analyzer));
       }
       try {
-        return Promise.resolve(buildChunk(input, this.local));
+        const built = buildChunk(input, this.local);
+        if (spill) spillChunk(built, spill);
+        return Promise.resolve(built);
       } catch (err) {
         return Promise.reject(err);
       }
     }
     const id = this.nextId++;
     const promise = new Promise<BuiltChunk>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.queue.push({ id, input });
+    this.queue.push({ id, input, spill });
     this.dispatch();
     return promise;
   }
@@ -99,7 +104,10 @@ export class SegmentBuilder {
       const job = this.queue.shift()!;
       w.ref();
       const transfer = job.input.kind === 'jsonl' ? [job.input.bytes.buffer as ArrayBuffer] : [];
-      w.postMessage({ id: job.id, analyzer: this.analyzer, shards: this.shards, input: job.input }, transfer);
+      w.postMessage(
+        { id: job.id, analyzer: this.analyzer, shards: this.shards, input: job.input, spill: job.spill },
+        transfer,
+      );
     }
   }
 

@@ -18,7 +18,8 @@ export interface PlainSegment {
   columns: Column[];
 }
 
-export function toParts(s: Segment): PlainSegment {
+/** The segment as plain data; `withoutTexts` leaves the document text out (it is in a file). */
+export function toParts(s: Segment, options: { withoutTexts?: boolean } = {}): PlainSegment {
   return {
     docCount: s.docCount,
     fields: s.fields.map(({ terms, ...rest }) => ({
@@ -26,7 +27,10 @@ export function toParts(s: Segment): PlainSegment {
       termBytes: terms.bytes,
       termOffsets: terms.offsets,
     })),
-    columns: [s.ids, s.titles, s.texts, s.metas].map((c) => ({ bytes: c.bytes, offsets: c.offsets })),
+    columns: [s.ids, s.titles, s.texts, s.metas].map((c) => ({
+      bytes: options.withoutTexts && c === s.texts ? new Uint8Array(0) : c.bytes,
+      offsets: c.offsets,
+    })),
   };
 }
 

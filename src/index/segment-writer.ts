@@ -130,6 +130,9 @@ export class SegmentWriter {
 }
 
 class InvertScratch {
+  /** Byte writers reused from one inversion to the next; `finish()` hands out trimmed copies. */
+  readonly postings = new ByteWriter(1 << 16);
+  readonly positions = new ByteWriter(1 << 16);
   /** Term id -> ordinal while a field is inverted; -1 everywhere in between. */
   ordOf = new Int32Array(0);
   occDoc = new Uint32Array(0);
@@ -202,8 +205,12 @@ function invertField(
     }
   }
 
-  const postings = new ByteWriter(n * 2 + 16);
-  const positions = new ByteWriter(n + 16);
+  const postings = scratch.postings;
+  const positions = scratch.positions;
+  postings.reset();
+  positions.reset();
+  postings.ensure(n * 2 + 16);
+  positions.ensure(n + 16);
   const docFreq = new Uint32Array(termCount);
   const postingsOffsets = new Float64Array(termCount + 1);
   const positionsOffsets = new Float64Array(termCount + 1);

@@ -87,6 +87,8 @@ export class Shard {
     segment: Segment,
     superseded: readonly number[],
     isStale: (id: string) => boolean,
+    file: string | null = null,
+    seq?: number,
   ): SegmentState {
     const deleted = deletedFrom(superseded, segment.docCount) ?? new Uint8Array(segment.docCount);
     let any = superseded.length > 0;
@@ -101,7 +103,7 @@ export class Shard {
         this.delete(id);
       }
     }
-    return this.attach(segment, null, any ? deleted : null);
+    return this.attach(segment, file, any ? deleted : null, seq);
   }
 
   /** Deletes by external id; returns whether it existed. */

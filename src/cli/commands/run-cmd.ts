@@ -1,14 +1,30 @@
 /**
  * @module cli/commands/run-cmd
  * `funnel run --index <dir> --queries <queries.jsonl> [-k 1000] --output <run.trec>`: a TREC run file
- * (`qid Q0 docid rank score tag`) for any standard evaluator.
+ * (`qid Q0 docid rank score tag`) for any standard evaluator. With `--profile`, the queries go
+ * through the funnel and `--stage` picks after which stage the ranking is written.
  */
 
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { Engine } from '../../engine.js';
 import { readQueries } from '../../eval/beir.js';
-import { err, parseIntOption } from '../io.js';
+import { loadProfiles } from '../../funnel/profile.js';
+import { runFunnel } from '../../funnel/runner.js';
+import { err, parseIntOption, UsageError } from '../io.js';
+
+interface RunFlags {
+  index: string;
+  queries: string;
+  output: string;
+  k: number;
+  tag: string;
+  profile?: string;
+  stage: string;
+  config?: string;
+}
+
+const STAGES = ['retrieve', 'rerank', 'final'];
 
 export function register(program: Command): void {
   program
@@ -19,14 +35,27 @@ export function register(program: Command): void {
     .requiredOption('-o, --output <file>', 'TREC run file to write ("-" for stdout)')
     .option('-k, --k <n>', 'hits per query', parseIntOption('-k', 1, 1_000_000), 1000)
     .option('--tag <tag>', 'run tag (last column)', 'funnel')
-    .action(async (flags: { index: string; queries: string; output: string; k: number; tag: string }) => {
+    .option('-p, --profile <name>', 'run the queries through this funnel profile (without its reader)')
+    .option('--stage <stage>', 'with --profile: write the ranking after retrieve, rerank or final', 'final')
+    .option('--config <file>', 'config file with more profiles (default: $FUNNEL_CONFIG)')
+    .action(async (flags: RunFlags) => {
+      if (!STAGES.includes(flags.stage))
+        throw new UsageError(`--stage must be one of ${STAGES.join(', ')}, got ${flags.stage}`);
+      const profile = flags.profile
+        ? loadProfiles(flags.config ?? process.env.FUNNEL_CONFIG).get(flags.profile)
+        : undefined;
+      if (flags.profile && !profile) throw new UsageError(`unknown profile ${JSON.stringify(flags.profile)}`);
       const queries = await readQueries(flags.queries);
       const engine = await Engine.open(flags.index, { readOnly: true });
       const lines: string[] = [];
       const started = performance.now();
+      // retrieve = the first stage only; rerank and final = every ranking stage.
+      const stages = flags.stage === 'retrieve' ? 1 : undefined;
       for (const [qid, text] of queries) {
-        const res = engine.search(text, { k: flags.k, stored: false });
-        res.hits.forEach((h, i) => {
+        const hits = profile
+          ? (await runFunnel(engine, profile, text, { noRead: true, stages })).hits.slice(0, flags.k)
+          : engine.search(text, { k: flags.k, stored: false }).hits;
+        hits.forEach((h, i) => {
           lines.push(`${qid} Q0 ${h.id} ${i + 1} ${h.score.toFixed(6)} ${flags.tag}`);
         });
       }

@@ -28,6 +28,17 @@ export function featureTerms(original: Query, expanded: Query): FeatureTerm[] {
   return [...out.values()];
 }
 
+/** Candidates as the columns `Engine.features` reads. */
+export function candidateRefs(input: readonly Candidate[]): CandidateRefs {
+  return {
+    ids: input.map((c) => c.id),
+    scores: Float64Array.from(input, (c) => c.score),
+    shards: Int32Array.from(input, (c) => c.shard),
+    seqs: Float64Array.from(input, (c) => c.seq),
+    docs: Float64Array.from(input, (c) => c.doc),
+  };
+}
+
 /** Appends the semantic columns to a lexical feature matrix. */
 export function withSemantic(
   names: readonly string[],
@@ -53,13 +64,7 @@ export class RerankStage implements RankStage {
   async run(input: Candidate[], ctx: StageContext): Promise<Candidate[]> {
     const file = this.spec.options.modelFile;
     this.model ??= readModel(typeof file === 'string' ? file : undefined);
-    const refs: CandidateRefs = {
-      ids: input.map((c) => c.id),
-      scores: Float64Array.from(input, (c) => c.score),
-      shards: Int32Array.from(input, (c) => c.shard),
-      seqs: Float64Array.from(input, (c) => c.seq),
-      docs: Float64Array.from(input, (c) => c.doc),
-    };
+    const refs = candidateRefs(input);
     const terms = featureTerms(ctx.original, ctx.query);
     const m = ctx.engine.features(refs, terms);
     ctx.trace.work.featuresComputed = m.values.length;
