@@ -62,7 +62,7 @@ export interface OpenOptions extends AnalyzerOptions {
   bufferTokens?: number;
   /** A commit writes segments instead of syncing the WAL once the WAL exceeds this (default 64 MB). */
   walFlushBytes?: number;
-  /** Merge a shard's segments when it has more than this many (default 8). */
+  /** Merge a shard's segments when it has more than this many (default 8; 16 in bulk mode). */
   maxSegments?: number;
   /** No merge produces a segment larger than this (default 1.5 GB). */
   maxSegmentBytes?: number;
@@ -107,6 +107,7 @@ const DEFAULTS = {
   bufferTokens: 4_000_000,
   walFlushBytes: 64 << 20,
   maxSegments: 8,
+  bulkMaxSegments: 16,
   maxSegmentBytes: 1.5 * 2 ** 30,
 };
 
@@ -141,7 +142,9 @@ export class Engine {
       bulk: options.bulk ?? false,
       bufferTokens: options.bufferTokens ?? DEFAULTS.bufferTokens,
       walFlushBytes: options.walFlushBytes ?? DEFAULTS.walFlushBytes,
-      maxSegments: options.maxSegments ?? DEFAULTS.maxSegments,
+      // A bulk load commits its chunks' segments as built and leaves merging to `merge()` or a
+      // later commit, so it allows more segments per shard before merging on the commit path.
+      maxSegments: options.maxSegments ?? (options.bulk ? DEFAULTS.bulkMaxSegments : DEFAULTS.maxSegments),
       maxSegmentBytes: options.maxSegmentBytes ?? DEFAULTS.maxSegmentBytes,
     };
     this.params = validateBm25({
