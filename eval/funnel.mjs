@@ -33,6 +33,8 @@ const PROFILES = {
   expand: [retrieve('bm25+expand')],
   'expand+prf': [retrieve('bm25+expand+prf')],
   default: [retrieve('bm25+prf', 30_000), { kind: 'rerank', model: 'ltr', keep: 117 }],
+  hop: [retrieve('bm25+hop')],
+  'prf+hop': [retrieve('bm25+prf+hop')],
 };
 const ENGLISH = ['cranfield', 'cisi', 'med', 'adi', 'lisa', 'time', 'cystic-fibrosis', 'scifact', 'nfcorpus'];
 const names = args.only ? args.only.split(',') : [...ENGLISH, 'hotpotqa'];

@@ -210,3 +210,31 @@ describe('semantic features', () => {
     expect([...m.values]).toEqual([1, 2, 5, 6, 3, 4, 7, 8]);
   });
 });
+
+describe('second hop', () => {
+  it('follows an entity named only inside the first document', async () => {
+    const { entities } = await import('./stages/hop.js');
+    const found = entities(
+      'Blue Lake is a 1990 film directed by Jane Roe. It was shot in New York.',
+      'the film blue lake',
+      5,
+    );
+    expect(found).toEqual(['Jane Roe', 'New York']);
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-hop-'));
+    const e = await Engine.open(d, { shards: 1 });
+    e.add({ id: 'film', title: 'Blue Lake', text: 'Blue Lake is a 1990 drama film directed by Jane Roe.' });
+    e.add({ id: 'roe', title: 'Jane Roe', text: 'Jane Roe is a film maker. She was born in Oslo in 1950.' });
+    for (let i = 0; i < 20; i++)
+      e.add({
+        id: `n${i}`,
+        title: `Note ${i}`,
+        text: `a drama about a lake number ${i} and where it was born`,
+      });
+    const p = validateProfile({ stages: [{ kind: 'retrieve', model: 'bm25+hop', keep: 5 }] }, 'hop');
+    const r = await runFunnel(e, p, 'Where was the director of the film Blue Lake born?');
+    expect(r.trace[0].notes?.hop).toContain('Jane Roe');
+    const ids = r.hits.map((h) => h.id);
+    expect(ids.slice(0, 2).sort()).toEqual(['film', 'roe']);
+    await e.close();
+  });
+});

@@ -8,6 +8,7 @@
 
 import type { Engine } from '../engine.js';
 import type { ReadResult } from '../reader/types.js';
+import { isNeuralModel, neuralStage } from './neural/index.js';
 import { describeProfile, type Profile, type StageSpec } from './profile.js';
 import { ReaderStage } from './stages/read.js';
 import { RerankStage } from './stages/rerank.js';
@@ -34,6 +35,7 @@ export interface FunnelResult {
 }
 
 function rankStage(spec: StageSpec): RankStage {
+  if (isNeuralModel(spec)) return neuralStage(spec);
   return spec.kind === 'retrieve' ? new RetrieveStage(spec) : new RerankStage(spec);
 }
 

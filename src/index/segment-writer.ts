@@ -8,6 +8,7 @@
  */
 
 import type { Analyzer } from '../analysis/index.js';
+import type { TermIds } from '../analysis/term-ids.js';
 import type { DocumentInput } from '../types.js';
 import { ByteWriter } from './codec/byte-writer.js';
 import { encodeFieldNorm, FIELD_NORM_TABLE } from './codec/field-norm.js';
@@ -109,7 +110,8 @@ export class SegmentWriter {
   freeze(): Segment {
     const docCount = this.ids.length;
     const terms = this.analyzer.termIds.terms;
-    const fields = this.fields.map((fb) => invertField(fb, docCount, terms, this.scratch));
+    const termIds = this.analyzer.termIds;
+    const fields = this.fields.map((fb) => invertField(fb, docCount, terms, termIds, this.scratch));
     if (docCount > 0) this.analyzer.termIds.release();
     const segment = new Segment({
       docCount,
@@ -162,10 +164,27 @@ class InvertScratch {
   }
 }
 
+/**
+ * Sorts term ids by their terms in UTF-8 byte order. The native string sort (UTF-16 order, no
+ * comparator calls) gives the same order unless astral and U+E000..U+FFFF characters meet; a
+ * linear check of neighbours catches that case, which falls back to the UTF-8 comparator.
+ */
+function sortByTerm(used: number[], terms: readonly string[], termIds: TermIds): void {
+  const sorted = used.map((id) => terms[id]).sort();
+  let ok = true;
+  for (let i = 1; i < sorted.length && ok; i++) ok = compareTerms(sorted[i - 1], sorted[i]) < 0;
+  if (!ok) {
+    used.sort((a, b) => compareTerms(terms[a], terms[b]));
+    return;
+  }
+  for (let i = 0; i < sorted.length; i++) used[i] = termIds.id(sorted[i]);
+}
+
 function invertField(
   fb: FieldBuffer,
   docCount: number,
   terms: readonly string[],
+  termIds: TermIds,
   scratch: InvertScratch,
 ): FieldPostings {
   // The ids this field uses, sorted by term: their ordinals number the field's dictionary.
@@ -181,7 +200,7 @@ function invertField(
       used.push(id);
     }
   }
-  used.sort((a, b) => compareTerms(terms[a], terms[b]));
+  sortByTerm(used, terms, termIds);
   const termCount = used.length;
   for (let o = 0; o < termCount; o++) ordOf[used[o]] = o;
 

@@ -17,6 +17,7 @@ import {
 import type { Clause, Query } from '../../search/query.js';
 import type { StageSpec } from '../profile.js';
 import type { Candidate, RankStage, StageContext } from '../types.js';
+import { secondHop } from './hop.js';
 
 export interface Resources {
   wordnet?: WordNet;
@@ -133,7 +134,19 @@ export class RetrieveStage implements RankStage {
       ctx.trace.work.feedbackPostings = fb.postings;
     }
     ctx.query = query;
-    const { refs, work } = engine.retrieve(query, this.spec.keep);
+    let { refs, work } = engine.retrieve(query, this.spec.keep);
+    if (this.spec.model.includes('hop')) {
+      const hop = secondHop(engine, ctx.question, query, refs, this.spec.keep, {
+        docs: num(o.hopDocs, 3),
+        entities: num(o.hopEntities, 4),
+        depth: num(o.hopDepth, 100),
+        weight: num(o.hopWeight, 0.5),
+      });
+      refs = hop.refs;
+      work = { ...work, postings: work.postings + hop.postings };
+      notes.hop = hop.queries;
+      ctx.trace.work.hopQueries = hop.queries.length;
+    }
     ctx.trace.work.postings = work.postings;
     ctx.trace.work.matched = work.matched;
     ctx.trace.work.clauses = query.clauses.length;

@@ -1,0 +1,40 @@
+/**
+ * @module funnel/neural
+ * Neural rerank models behind the RankStage interface, each over HTTP: `embed` (an
+ * OpenAI-compatible embeddings endpoint, cosine), `rerank-api` (a cross-encoder `/rerank`
+ * endpoint), `llm-rerank` (listwise, a chat model). See README.md in this folder.
+ */
+
+import { InvalidArgumentError } from '../../errors.js';
+import type { StageSpec } from '../profile.js';
+import type { RankStage } from '../types.js';
+import { EmbedStage } from './embed.js';
+import { LlmRerankStage } from './llm-rerank.js';
+import { RerankApiStage } from './rerank-api.js';
+
+export { cosine, EmbedStage } from './embed.js';
+export { ModelEndpointError } from './http.js';
+export { LlmRerankStage, parsePermutation } from './llm-rerank.js';
+export { RerankApiStage } from './rerank-api.js';
+
+/** The rerank models of this folder, as profiles name them. */
+export const NEURAL_RERANK_MODELS = ['embed', 'rerank-api', 'llm-rerank'] as const;
+
+/** Whether `spec` names a rerank model of this folder. */
+export function isNeuralModel(spec: StageSpec): boolean {
+  return spec.kind === 'rerank' && (NEURAL_RERANK_MODELS as readonly string[]).includes(spec.model);
+}
+
+/** The stage for `spec`, which must name a neural rerank model (see {@link isNeuralModel}). */
+export function neuralStage(spec: StageSpec): RankStage {
+  switch (spec.model) {
+    case 'embed':
+      return new EmbedStage(spec);
+    case 'rerank-api':
+      return new RerankApiStage(spec);
+    case 'llm-rerank':
+      return new LlmRerankStage(spec);
+    default:
+      throw new InvalidArgumentError(`no neural rerank model ${JSON.stringify(spec.model)}`);
+  }
+}
