@@ -9,6 +9,7 @@ import { FunnelError } from '../errors.js';
 import * as admin from './commands/admin-cmds.js';
 import * as funnel from './commands/funnel-cmds.js';
 import * as index from './commands/index-cmd.js';
+import * as judge from './commands/judge-cmd.js';
 import * as run from './commands/run-cmd.js';
 import * as search from './commands/search-cmd.js';
 import * as train from './commands/train-cmd.js';
@@ -22,7 +23,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const mod of [index, search, funnel, run, train, admin]) mod.register(program);
+for (const mod of [index, search, funnel, run, train, judge, admin]) mod.register(program);
 
 try {
   await program.parseAsync(process.argv);

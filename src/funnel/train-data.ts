@@ -2,7 +2,8 @@
  * @module funnel/train-data
  * Judged queries as training and evaluation data: a BEIR collection is indexed (or reopened), each
  * judged query goes through the first stage, and its candidates get stage-2 features. Shared by
- * `funnel train` (leave-one-collection-out) and evaluation.
+ * `funnel train` (leave-one-collection-out) and evaluation. The judgments are the collection's own
+ * `qrels.tsv`, or any qrels passed in (a judge's, from `funnel judge`), keyed by query id.
  */
 
 import * as fs from 'node:fs';
@@ -48,18 +49,41 @@ export async function collectionIndex(collectionDir: string, workDir: string): P
   return Engine.open(dir, { readOnly: true });
 }
 
+export interface CollectionDataOptions {
+  /** Add the word-vector features. */
+  semantic?: boolean;
+  /**
+   * Judgments to use instead of the collection's `qrels.tsv` (which then need not exist), keyed by
+   * query id; they may hold other collections' queries too. Of a query of this collection only the
+   * judgments of documents in its index are kept, so ids shared by two collections do not mix.
+   */
+  qrels?: Qrels;
+}
+
+/** Keeps the judgments of `external` that belong to this collection's queries and documents. */
+function ownJudgments(engine: Engine, queries: Map<string, string>, external: Qrels): Qrels {
+  const own: Qrels = new Map();
+  for (const qid of queries.keys()) {
+    const grades = external.get(qid);
+    if (!grades) continue;
+    const kept = new Map([...grades].filter(([docId]) => engine.get(docId) !== undefined));
+    if (kept.size > 0) own.set(qid, kept);
+  }
+  return own;
+}
+
 /** Every judged query of the collection through `retrieve` (keeping `depth`), with features. */
 export async function collectionData(
   engine: Engine,
   collectionDir: string,
   retrieve: StageSpec,
-  options: { semantic?: boolean } = {},
+  options: CollectionDataOptions = {},
 ): Promise<CollectionData> {
   const embeddings = options.semantic ? (await expansionResources()).embeddings : undefined;
   if (options.semantic && !embeddings)
     throw new Error('semantic features need the word vectors, which could not be loaded');
   const queries = await readQueries(collectionDir);
-  const qrels = await readQrels(collectionDir);
+  const qrels = options.qrels ? ownJudgments(engine, queries, options.qrels) : await readQrels(collectionDir);
   const stage = new RetrieveStage(retrieve);
   const out: TrainingQuery[] = [];
   let names: readonly string[] = [];

@@ -2,13 +2,17 @@
  * @module cli/commands/train-cmd
  * `funnel train --data <folder> --out models/ltr.json`: trains the stage-2 ranker on the judged
  * queries of BEIR collections (human qrels or a judge's), reporting leave-one-collection-out
- * results: each collection scored by a model trained on the others only.
+ * results: each collection scored by a model trained on the others only. `--qrels <file>` trains on
+ * any judgments instead of each collection's qrels.tsv (a judge's from `funnel judge`, keyed by
+ * query id), distilling the judge into the ranker; with one collection the report is in-sample.
  */
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { readQrels } from '../../eval/beir.js';
+import type { Qrels } from '../../eval/qrels.js';
 import { validateProfile } from '../../funnel/profile.js';
 import { idealDcg10, ndcg10, type TrainingQuery, trainLinear } from '../../funnel/train.js';
 import { type CollectionData, collectionData, collectionIndex } from '../../funnel/train-data.js';
@@ -23,6 +27,7 @@ interface TrainFlags {
   work?: string;
   json?: boolean;
   semantic?: boolean;
+  qrels?: string;
 }
 
 const ENGLISH = 'cranfield,cisi,med,adi,lisa,time,cystic-fibrosis,scifact,nfcorpus';
@@ -56,6 +61,10 @@ export function register(program: Command): void {
     .option('--retrieve <model>', 'first-stage model the ranker reranks', 'bm25')
     .option('--depth <n>', 'candidates per query to train on', '200')
     .option('--semantic', 'add word-vector features (reads candidate text: for a stage of ~1000)')
+    .option(
+      '--qrels <file>',
+      "train and evaluate on these judgments (BEIR qrels.tsv, human or from funnel judge, keyed by query id) instead of each collection's qrels.tsv",
+    )
     .option('--out <file>', 'write the model trained on every collection here')
     .option('--work <dir>', 'where collection indexes are kept', path.join(os.tmpdir(), 'funnel-train'))
     .option('--json', 'print JSON')
@@ -68,23 +77,41 @@ export function register(program: Command): void {
         { stages: [{ kind: 'retrieve', model: flags.retrieve, keep: depth }] },
         'train',
       ).stages[0];
+      const external: Qrels | undefined = flags.qrels ? await readQrels(flags.qrels) : undefined;
       const data: CollectionData[] = [];
       for (const name of names) {
         const dir = path.join(flags.data, name);
-        if (!fs.existsSync(path.join(dir, 'qrels.tsv')))
-          throw new UsageError(`${dir}: not a BEIR collection (no qrels.tsv)`);
+        const needed = external
+          ? ['corpus.jsonl', 'queries.jsonl']
+          : ['corpus.jsonl', 'queries.jsonl', 'qrels.tsv'];
+        const lacking = needed.filter((f) => !fs.existsSync(path.join(dir, f)));
+        if (lacking.length > 0)
+          throw new UsageError(`${dir}: not a BEIR collection (no ${lacking.join(', no ')})`);
         const engine = await collectionIndex(dir, flags.work ?? path.join(os.tmpdir(), 'funnel-train'));
         const t0 = performance.now();
-        data.push(await collectionData(engine, dir, retrieve, { semantic: flags.semantic }));
+        const d = await collectionData(engine, dir, retrieve, { semantic: flags.semantic, qrels: external });
         await engine.close();
+        if (external && d.queries.length === 0) {
+          if (!flags.json) err(`${name}: no query judged in ${flags.qrels}; left out`);
+          continue;
+        }
+        data.push(d);
         if (!flags.json)
           err(
-            `${name}: ${data.at(-1)?.queries.length} judged queries, features in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+            `${name}: ${d.queries.length} judged queries, features in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
           );
       }
+      if (data.length === 0)
+        throw new UsageError(
+          `${flags.qrels}: judges no query (with a document in the index) of ${names.join(', ')}`,
+        );
+      // Leave-one-collection-out needs two collections; one collection with --qrels is trained and
+      // scored on the same judgments (in-sample), and the report says so.
+      const inSample = external !== undefined && data.length === 1;
+      const evaluation = inSample ? 'in-sample' : 'leave-one-collection-out';
       const features = data[0].features;
       const rows = data.map((held) => {
-        const train = data.filter((d) => d !== held).flatMap((d) => d.queries);
+        const train = inSample ? held.queries : data.filter((d) => d !== held).flatMap((d) => d.queries);
         const model = trainLinear(train, features);
         const F = features.length;
         const score = (q: TrainingQuery) => {
@@ -113,20 +140,35 @@ export function register(program: Command): void {
         data.flatMap((d) => d.queries),
         features,
       );
-      const command = `funnel train --data ${flags.data} --collections ${names.join(',')} --retrieve ${flags.retrieve} --depth ${depth}${flags.semantic ? ' --semantic' : ''}`;
+      const trainedOn = data.map((d) => d.name);
+      const command = `funnel train --data ${flags.data} --collections ${trainedOn.join(',')} --retrieve ${flags.retrieve} --depth ${depth}${flags.semantic ? ' --semantic' : ''}${flags.qrels ? ` --qrels ${flags.qrels}` : ''}`;
       const model = {
         format: 1 as const,
         features: all.features,
         mean: all.mean,
         std: all.std,
         weights: all.weights,
-        trainedOn: names,
+        trainedOn,
         command,
-        notes: { retrieve: flags.retrieve, depth, leaveOneCollectionOut: rows, mean: summary },
+        notes: {
+          retrieve: flags.retrieve,
+          depth,
+          ...(flags.qrels ? { qrels: flags.qrels } : {}),
+          evaluation,
+          ...(inSample ? { inSample: rows } : { leaveOneCollectionOut: rows }),
+          mean: summary,
+        },
       };
       if (flags.out) fs.writeFileSync(flags.out, `${JSON.stringify(model, null, 2)}\n`);
-      if (flags.json) return json({ rows, mean: summary, model });
-      out(`leave-one-collection-out, ${flags.retrieve} top ${depth} reranked (nDCG@10 / recall@117):`);
+      if (flags.json) return json({ evaluation, qrels: flags.qrels, rows, mean: summary, model });
+      if (inSample)
+        out(
+          `in-sample on ${flags.qrels}: one collection, so leave-one-collection-out is not possible; the ranker is scored on the judgments it was trained on (optimistic). ${flags.retrieve} top ${depth} reranked (nDCG@10 / recall@117):`,
+        );
+      else
+        out(
+          `leave-one-collection-out${flags.qrels ? ` on ${flags.qrels}` : ''}, ${flags.retrieve} top ${depth} reranked (nDCG@10 / recall@117):`,
+        );
       for (const r of rows) {
         const gain = ((r.reranked.ndcg10 / (r.stage1.ndcg10 || 1) - 1) * 100).toFixed(1);
         out(
