@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { ChatAccumulator } from './chat-stream.js';
 import type { ChatCallOptions, ChatChunk, ChatClient, ChatRequest, ChatResponse } from './chat-types.js';
 import { ModelTimeoutError, UpstreamModelError } from './errors.js';
+import { describeHttpError, redactUrl, scrubKey } from './http-errors.js';
 import { backoffMs, isRetryable, retryAfterMs, sleep } from './retry.js';
 import { readSse } from './sse.js';
 
@@ -48,17 +49,6 @@ function positive(name: string, value: number | undefined, fallback: number, min
     );
   }
   return value;
-}
-
-/** The URL as it may appear in messages: no user, no password, secret-looking query values masked. */
-function redact(url: URL): string {
-  const copy = new URL(url);
-  copy.username = '';
-  copy.password = '';
-  for (const key of [...copy.searchParams.keys()]) {
-    if (/key|token|secret|sig|auth/i.test(key)) copy.searchParams.set(key, '***');
-  }
-  return copy.toString();
 }
 
 /**
@@ -101,7 +91,7 @@ export class OpenAIClient implements ChatClient {
     }
     base.pathname = `${base.pathname.replace(/\/+$/, '')}/chat/completions`;
     this.url = base;
-    this.endpoint = redact(base);
+    this.endpoint = redactUrl(base);
     this.model = model;
     this.apiKey = options.apiKey ?? (env.FUNNEL_LLM_API_KEY || undefined);
     this.timeoutMs = positive('timeoutMs', options.timeoutMs, 120_000, 1);
@@ -191,28 +181,13 @@ export class OpenAIClient implements ChatClient {
   }
 
   /** `HTTP 429 Too Many Requests: <the server's message>`. */
-  private async describe(response: Response): Promise<string> {
-    let detail = '';
-    try {
-      const text = (await response.text()).slice(0, 4 * ERROR_BODY_CHARS);
-      try {
-        const parsed = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
-        detail =
-          typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message ?? text);
-      } catch {
-        detail = text;
-      }
-    } catch {
-      // the body broke off; the status says enough
-    }
-    detail = this.scrub(detail.replace(/\s+/g, ' ').trim()).slice(0, ERROR_BODY_CHARS);
-    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    return detail ? `${status}: ${detail}` : status;
+  private describe(response: Response): Promise<string> {
+    return describeHttpError(response, this.apiKey, ERROR_BODY_CHARS);
   }
 
   /** Masks the API key wherever a server echoes it. */
   private scrub(text: string): string {
-    return this.apiKey ? text.split(this.apiKey).join('***') : text;
+    return scrubKey(text, this.apiKey);
   }
 }
 

@@ -6,10 +6,11 @@
 
 import type { Command } from 'commander';
 import { Engine } from '../../engine.js';
-import { describeProfile, loadProfiles, type Profile } from '../../funnel/profile.js';
+import { describeProfile, loadProfiles } from '../../funnel/profile.js';
 import { type FunnelResult, runFunnel } from '../../funnel/runner.js';
 import type { StageTrace } from '../../funnel/types.js';
-import { json, out, UsageError } from '../io.js';
+import { json, out } from '../io.js';
+import { pickProfile } from '../profiles.js';
 
 interface AskFlags {
   index: string;
@@ -18,16 +19,6 @@ interface AskFlags {
   json?: boolean;
   trace?: boolean;
   hits: string;
-}
-
-function pickProfile(name: string, config?: string): Profile {
-  const profiles = loadProfiles(config ?? process.env.FUNNEL_CONFIG);
-  const p = profiles.get(name);
-  if (!p)
-    throw new UsageError(
-      `unknown profile ${JSON.stringify(name)}; known: ${[...profiles.keys()].join(', ')}`,
-    );
-  return p;
 }
 
 function formatTrace(trace: readonly StageTrace[]): string[] {

@@ -16,10 +16,10 @@ import { InvalidArgumentError } from '../../errors.js';
 import { readQueries } from '../../eval/beir.js';
 import { type JudgePair, judgePairs, qrelsText } from '../../funnel/judge.js';
 import { toPassages } from '../../funnel/passages.js';
-import { loadProfiles } from '../../funnel/profile.js';
 import { runFunnel } from '../../funnel/runner.js';
 import { OpenAIClient } from '../../reader/openai-client.js';
 import { EXIT, err, json, out, parseIntOption, UsageError } from '../io.js';
+import { pickProfile } from '../profiles.js';
 
 interface JudgeFlags {
   index: string;
@@ -76,8 +76,7 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (flags: JudgeFlags) => {
       const client = judgeClient(flags);
-      const profile = loadProfiles(flags.config ?? process.env.FUNNEL_CONFIG).get(flags.profile);
-      if (!profile) throw new UsageError(`unknown profile ${JSON.stringify(flags.profile)}`);
+      const profile = pickProfile(flags.profile, flags.config);
       const outDir = path.dirname(path.resolve(flags.out));
       if (!fs.existsSync(outDir) || !fs.statSync(outDir).isDirectory())
         throw new UsageError(`--out ${flags.out}: no such directory ${outDir}`);

@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { Engine } from '../../engine.js';
 import { readQueries } from '../../eval/beir.js';
-import { loadProfiles } from '../../funnel/profile.js';
 import { runFunnel } from '../../funnel/runner.js';
 import { err, parseIntOption, UsageError } from '../io.js';
+import { pickProfile } from '../profiles.js';
 
 interface RunFlags {
   index: string;
@@ -41,10 +41,7 @@ export function register(program: Command): void {
     .action(async (flags: RunFlags) => {
       if (!STAGES.includes(flags.stage))
         throw new UsageError(`--stage must be one of ${STAGES.join(', ')}, got ${flags.stage}`);
-      const profile = flags.profile
-        ? loadProfiles(flags.config ?? process.env.FUNNEL_CONFIG).get(flags.profile)
-        : undefined;
-      if (flags.profile && !profile) throw new UsageError(`unknown profile ${JSON.stringify(flags.profile)}`);
+      const profile = flags.profile ? pickProfile(flags.profile, flags.config) : undefined;
       const queries = await readQueries(flags.queries);
       const engine = await Engine.open(flags.index, { readOnly: true });
       const lines: string[] = [];

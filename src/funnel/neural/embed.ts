@@ -17,8 +17,8 @@ import { estimateTokens } from '../../reader/budget.js';
 import type { StageSpec } from '../profile.js';
 import type { Candidate, RankStage, StageContext } from '../types.js';
 import { callLimits, count, judgedPassages, minMax, optionSource, passageInput, ranked } from './common.js';
-import { JsonEndpoint } from './http.js';
-import { endpointUrl, numberOption, type OptionSource, requiredString, stringOption } from './options.js';
+import { endpointFromOptions, type JsonEndpoint } from './http.js';
+import { numberOption, type OptionSource, requiredString } from './options.js';
 
 /** Feature holding each candidate's cosine similarity to the question. */
 export const EMBED_FEATURE = 'embed_cosine';
@@ -70,15 +70,7 @@ export class EmbedStage implements RankStage {
     const maxChars = numberOption(src, 'maxChars', 2000, { min: 1, integer: true });
     const queryPrefix = prefixOption(src, 'queryPrefix');
     const documentPrefix = prefixOption(src, 'documentPrefix');
-    const endpoint = new JsonEndpoint({
-      what: 'embeddings',
-      url: endpointUrl(src, baseUrl, 'embeddings'),
-      apiKey: stringOption(src, 'apiKey', 'FUNNEL_EMBED_API_KEY'),
-      timeoutMs: numberOption(src, 'timeoutMs', 30_000, { min: 1 }),
-      maxRetries: numberOption(src, 'maxRetries', 2, { integer: true, max: 100 }),
-      retryBaseMs: numberOption(src, 'retryBaseMs', 250),
-      maxRetryDelayMs: numberOption(src, 'maxRetryDelayMs', 10_000),
-    });
+    const endpoint = endpointFromOptions(src, 'embeddings', baseUrl, 'embeddings', 'FUNNEL_EMBED_API_KEY');
     if (input.length === 0) return [];
 
     const judged = judgedPassages(input, ctx);

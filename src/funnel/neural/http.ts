@@ -8,9 +8,10 @@
  */
 
 import { FunnelError } from '../../errors.js';
+import { describeHttpError, scrubKey } from '../../reader/http-errors.js';
 import { backoffMs, isRetryable, retryAfterMs, sleep } from '../../reader/retry.js';
 import { OverBudget } from '../types.js';
-import { redactUrl } from './options.js';
+import { endpointUrl, numberOption, type OptionSource, redactUrl, stringOption } from './options.js';
 
 /** Longest piece of an error body quoted in an error message. */
 const ERROR_BODY_CHARS = 300;
@@ -157,35 +158,13 @@ export class JsonEndpoint {
   }
 
   /** `HTTP 429 Too Many Requests: <the server's message>`. */
-  private async describe(response: Response): Promise<string> {
-    let detail = '';
-    try {
-      const text = (await response.text()).slice(0, 4 * ERROR_BODY_CHARS);
-      try {
-        const parsed = JSON.parse(text) as {
-          error?: { message?: string } | string;
-          message?: string;
-          detail?: string;
-        };
-        detail =
-          typeof parsed.error === 'string'
-            ? parsed.error
-            : (parsed.error?.message ?? parsed.message ?? parsed.detail ?? text);
-        if (typeof detail !== 'string') detail = text;
-      } catch {
-        detail = text;
-      }
-    } catch {
-      // the body broke off; the status says enough
-    }
-    detail = this.scrub(detail.replace(/\s+/g, ' ').trim()).slice(0, ERROR_BODY_CHARS);
-    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    return detail ? `${status}: ${detail}` : status;
+  private describe(response: Response): Promise<string> {
+    return describeHttpError(response, this.o.apiKey, ERROR_BODY_CHARS);
   }
 
   /** Masks the API key wherever a server echoes it. */
   private scrub(text: string): string {
-    return this.o.apiKey ? text.split(this.o.apiKey).join('***') : text;
+    return scrubKey(text, this.o.apiKey);
   }
 }
 
@@ -193,4 +172,26 @@ function causeText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
+}
+
+/**
+ * A JSON endpoint configured from a stage's options: `{baseUrl}/{path}`, the key from the option
+ * `apiKey` or `keyEnv`, and the timeout and retry options every HTTP stage takes.
+ */
+export function endpointFromOptions(
+  src: OptionSource,
+  what: string,
+  baseUrl: string,
+  path: string,
+  keyEnv: string,
+): JsonEndpoint {
+  return new JsonEndpoint({
+    what,
+    url: endpointUrl(src, baseUrl, path),
+    apiKey: stringOption(src, 'apiKey', keyEnv),
+    timeoutMs: numberOption(src, 'timeoutMs', 30_000, { min: 1 }),
+    maxRetries: numberOption(src, 'maxRetries', 2, { integer: true, max: 100 }),
+    retryBaseMs: numberOption(src, 'retryBaseMs', 250),
+    maxRetryDelayMs: numberOption(src, 'maxRetryDelayMs', 10_000),
+  });
 }

@@ -80,16 +80,7 @@ export function endpointUrl(src: OptionSource, baseUrl: string, path: string): U
   return url;
 }
 
-/** The URL as it may appear in messages: no user, no password, secret-looking query values masked. */
-export function redactUrl(url: URL): string {
-  const copy = new URL(url);
-  copy.username = '';
-  copy.password = '';
-  for (const key of [...copy.searchParams.keys()]) {
-    if (/key|token|secret|sig|auth/i.test(key)) copy.searchParams.set(key, '***');
-  }
-  return copy.toString();
-}
+export { redactUrl } from '../../reader/http-errors.js';
 
 /** An unparsable URL as it may appear in messages: anything between `//` and `@` masked. */
 function redactText(text: string): string {

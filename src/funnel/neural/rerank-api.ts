@@ -18,8 +18,8 @@ import { estimateTokens } from '../../reader/budget.js';
 import type { StageSpec } from '../profile.js';
 import type { Candidate, RankStage, StageContext } from '../types.js';
 import { callLimits, count, judgedPassages, optionSource, passageInput, ranked } from './common.js';
-import { JsonEndpoint } from './http.js';
-import { endpointUrl, numberOption, requiredString, stringOption } from './options.js';
+import { endpointFromOptions, type JsonEndpoint } from './http.js';
+import { numberOption, requiredString } from './options.js';
 
 /** Feature holding each candidate's relevance score from the cross-encoder. */
 export const RERANK_FEATURE = 'rerank_relevance';
@@ -36,15 +36,7 @@ export class RerankApiStage implements RankStage {
     const model = requiredString(src, 'model', 'FUNNEL_RERANK_MODEL');
     const batchSize = numberOption(src, 'batchSize', 64, { min: 1, max: 100_000, integer: true });
     const maxChars = numberOption(src, 'maxChars', 2000, { min: 1, integer: true });
-    const endpoint = new JsonEndpoint({
-      what: 'rerank',
-      url: endpointUrl(src, baseUrl, 'rerank'),
-      apiKey: stringOption(src, 'apiKey', 'FUNNEL_RERANK_API_KEY'),
-      timeoutMs: numberOption(src, 'timeoutMs', 30_000, { min: 1 }),
-      maxRetries: numberOption(src, 'maxRetries', 2, { integer: true, max: 100 }),
-      retryBaseMs: numberOption(src, 'retryBaseMs', 250),
-      maxRetryDelayMs: numberOption(src, 'maxRetryDelayMs', 10_000),
-    });
+    const endpoint = endpointFromOptions(src, 'rerank', baseUrl, 'rerank', 'FUNNEL_RERANK_API_KEY');
     if (input.length === 0) return [];
 
     const judged = judgedPassages(input, ctx);
