@@ -6,7 +6,7 @@
  */
 
 import type { MetaValue, StoredDocument } from '../types.js';
-import { type DecodeState, decodeChunk, PostingsCursor } from './codec/postings.js';
+import { type DecodeState, decodeChunk, PositionsReader, PostingsCursor } from './codec/postings.js';
 import { MetaIndex } from './meta-index.js';
 import type { StoredColumn } from './stored-column.js';
 import type { TermDictionary } from './term-dictionary.js';
@@ -100,6 +100,12 @@ export class Segment {
       f.positions,
       f.positionsOffsets[ordinal],
     );
+  }
+
+  /** A positions reader for a term, to go with `startDecode` / `decodeChunk`. */
+  positionsReader(field: number, ordinal: number): PositionsReader {
+    const f = this.fields[field];
+    return new PositionsReader(f.positions, f.positionsOffsets[ordinal]);
   }
 
   private idCache: string[] | null = null;

@@ -45,6 +45,23 @@ export interface FeatureMatrix {
 }
 
 const MAX_POSITIONS = 64;
+const CHUNK = 4096;
+
+/** Doc → candidate row (-1 for none) and decode buffers, reused from one call to the next. */
+class RowScratch {
+  rows = new Int32Array(0);
+  readonly docs = new Int32Array(CHUNK);
+  readonly freqs = new Int32Array(CHUNK);
+
+  ensure(docCount: number): void {
+    if (this.rows.length < docCount) {
+      this.rows = new Int32Array(Math.max(docCount, this.rows.length * 2));
+      this.rows.fill(-1);
+    }
+  }
+}
+
+const rowScratch = new RowScratch();
 
 export function computeFeatures(
   shards: readonly Shard[],
@@ -74,7 +91,7 @@ export function computeFeatures(
   const matched = new Uint32Array(n);
   const inTitle = new Uint32Array(n);
   const positions: (Int32Array[] | null)[] = new Array(n).fill(null);
-  const scratch = new Int32Array(MAX_POSITIONS * 4);
+  const scratch = new Int32Array(MAX_POSITIONS);
 
   // Group candidates by segment.
   const bySegment = new Map<string, number[]>();
@@ -89,8 +106,9 @@ export function computeFeatures(
     const state = shards[shardNo].segments.find((s) => s.seq === seq);
     if (!state) continue;
     const seg = state.segment;
-    const rowOf = new Map<number, number>();
-    for (const r of rows) rowOf.set(refs.docs[r], r);
+    rowScratch.ensure(seg.docCount);
+    const rowOf = rowScratch.rows;
+    for (const r of rows) rowOf[refs.docs[r]] = r;
     for (const t of terms) {
       const originalIndex = t.original ? originals.indexOf(t) : -1;
       for (let f = 0; f < fields.length; f++) {
@@ -99,33 +117,53 @@ export function computeFeatures(
         const df = Math.max(1, stats.docFreq(f, t.term));
         const w = idf(stats.docCount, df) * t.weight * (params.fieldWeights[fields[f]] ?? 1);
         const norms = seg.fields[f].norms;
-        const cursor = seg.cursor(f, ord);
-        while (cursor.next()) {
-          work.postings++;
-          const row = rowOf.get(cursor.doc);
-          if (row === undefined) continue;
-          const tf = cursor.freq;
-          const s = w * (params.k1 + 1) - (w * (params.k1 + 1)) / (1 + tf * caches[f][norms[cursor.doc]]);
-          const base = row * F;
-          if (!t.original) values[base + 3] += s;
-          else if (f === titleField) values[base + 1] += s;
-          else values[base + 2] += s;
-          if (originalIndex < 0 || originalIndex >= 32) continue;
-          matched[row] |= 1 << originalIndex;
-          if (f === titleField) inTitle[row] |= 1 << originalIndex;
-          if (f === textField && T > 1) {
-            const count = Math.min(cursor.positions(scratch), MAX_POSITIONS);
-            work.positions += count;
-            let lists = positions[row];
-            if (!lists) {
-              lists = new Array<Int32Array>(T);
-              positions[row] = lists;
+        const cache = caches[f];
+        const wantPositions = f === textField && T > 1 && originalIndex >= 0 && originalIndex < 32;
+        const reader = wantPositions ? seg.positionsReader(f, ord) : null;
+        let skip = 0;
+        const decode = seg.startDecode(f, ord);
+        for (;;) {
+          const count = seg.decodeChunk(f, decode, rowScratch.docs, rowScratch.freqs, CHUNK);
+          if (count === 0) break;
+          work.postings += count;
+          const docs = rowScratch.docs;
+          const freqs = rowScratch.freqs;
+          for (let k = 0; k < count; k++) {
+            const doc = docs[k];
+            const row = rowOf[doc];
+            if (row < 0) {
+              skip += freqs[k];
+              continue;
             }
-            lists[originalIndex] = scratch.slice(0, count);
+            const tf = freqs[k];
+            const s = w * (params.k1 + 1) - (w * (params.k1 + 1)) / (1 + tf * cache[norms[doc]]);
+            const base = row * F;
+            if (!t.original) values[base + 3] += s;
+            else if (f === titleField) values[base + 1] += s;
+            else values[base + 2] += s;
+            if (originalIndex >= 0 && originalIndex < 32) {
+              matched[row] |= 1 << originalIndex;
+              if (f === titleField) inTitle[row] |= 1 << originalIndex;
+            }
+            if (reader) {
+              reader.skip(skip);
+              skip = 0;
+              const kept = reader.read(tf, scratch);
+              work.positions += kept;
+              let lists = positions[row];
+              if (!lists) {
+                lists = new Array<Int32Array>(T);
+                positions[row] = lists;
+              }
+              lists[originalIndex] = scratch.slice(0, kept);
+            } else {
+              skip += tf;
+            }
           }
         }
       }
     }
+    for (const r of rows) rowOf[refs.docs[r]] = -1;
     for (const r of rows) {
       const norm = seg.fields[textField]?.norms[refs.docs[r]] ?? 0;
       values[r * F + 9] = Math.log1p(FIELD_NORM_TABLE[norm]);

@@ -30,13 +30,23 @@ export function featureTerms(original: Query, expanded: Query): FeatureTerm[] {
 
 /** Candidates as the columns `Engine.features` reads. */
 export function candidateRefs(input: readonly Candidate[]): CandidateRefs {
-  return {
-    ids: input.map((c) => c.id),
-    scores: Float64Array.from(input, (c) => c.score),
-    shards: Int32Array.from(input, (c) => c.shard),
-    seqs: Float64Array.from(input, (c) => c.seq),
-    docs: Float64Array.from(input, (c) => c.doc),
+  const n = input.length;
+  const refs: CandidateRefs = {
+    ids: new Array<string>(n),
+    scores: new Float64Array(n),
+    shards: new Int32Array(n),
+    seqs: new Float64Array(n),
+    docs: new Float64Array(n),
   };
+  for (let i = 0; i < n; i++) {
+    const c = input[i];
+    refs.ids[i] = c.id;
+    refs.scores[i] = c.score;
+    refs.shards[i] = c.shard;
+    refs.seqs[i] = c.seq;
+    refs.docs[i] = c.doc;
+  }
+  return refs;
 }
 
 /** Appends the semantic columns to a lexical feature matrix. */
@@ -86,12 +96,16 @@ export class RerankStage implements RankStage {
     scoreRows(this.model, names, values, scores);
     const F = names.length;
     const label = ctx.trace.stage;
-    const out = input.map((c, i) => {
+    // Rank row numbers; build result objects for the kept rows only.
+    const order = Array.from({ length: input.length }, (_, i) => i);
+    order.sort(
+      (a, b) => scores[b] - scores[a] || (input[a].id < input[b].id ? -1 : input[a].id > input[b].id ? 1 : 0),
+    );
+    return order.slice(0, this.spec.keep).map((i) => {
+      const c = input[i];
       const features = { ...c.features };
       for (let j = 0; j < F; j++) features[names[j]] = values[i * F + j];
       return { ...c, score: scores[i], scores: { ...c.scores, [label]: scores[i] }, features };
     });
-    out.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return out.slice(0, this.spec.keep);
   }
 }

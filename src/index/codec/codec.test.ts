@@ -5,7 +5,7 @@ import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { crc32, crc32Js } from './crc32.js';
 import { decodeFieldNorm, encodeFieldNorm, FIELD_NORM_EXACT_BELOW } from './field-norm.js';
-import { decodeChunk, PostingsCursor, writeDocFreq } from './postings.js';
+import { decodeChunk, PositionsReader, PostingsCursor, writeDocFreq } from './postings.js';
 
 describe('varint', () => {
   it('round-trips any non-negative safe integer', () => {
@@ -118,6 +118,44 @@ describe('postings', () => {
         });
         expect(cursor.next()).toBe(false);
       }),
+    );
+  });
+});
+
+describe('PositionsReader', () => {
+  it('reads the positions of chosen documents after skipping the others', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 20 }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+        (docsPositions, wanted) => {
+          const lists = docsPositions.map((p) => [...p].sort((a, b) => a - b));
+          const out = new ByteWriter();
+          for (const list of lists) {
+            let prev = 0;
+            for (const p of list) {
+              out.writeVarint(p - prev);
+              prev = p;
+            }
+          }
+          const reader = new PositionsReader(out.finish(), 0);
+          const buf = new Int32Array(8);
+          let skip = 0;
+          lists.forEach((list, i) => {
+            if (!wanted[i]) {
+              skip += list.length;
+              return;
+            }
+            reader.skip(skip);
+            skip = 0;
+            const kept = reader.read(list.length, buf);
+            expect([...buf.subarray(0, kept)]).toEqual(list.slice(0, 8));
+          });
+        },
+      ),
     );
   });
 });

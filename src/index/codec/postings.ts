@@ -171,3 +171,45 @@ export class PostingsCursor {
     return v;
   }
 }
+
+/**
+ * Reads one term's positions alongside a chunked decode of its postings: `skip(n)` passes over the
+ * positions of documents not wanted (n = the sum of their frequencies), `read(freq, out)` decodes
+ * the next document's positions. Cheaper than a cursor when few documents need positions.
+ */
+export class PositionsReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private pos: number,
+  ) {}
+
+  /** Skips `count` positions. */
+  skip(count: number): void {
+    const bytes = this.bytes;
+    let p = this.pos;
+    for (let i = 0; i < count; i++) while (bytes[p++] >= 0x80);
+    this.pos = p;
+  }
+
+  /** Reads the next `freq` positions into `out` (at most out.length kept; all consumed); returns how many kept. */
+  read(freq: number, out: Int32Array): number {
+    const bytes = this.bytes;
+    let p = this.pos;
+    let prev = 0;
+    const keep = Math.min(freq, out.length);
+    for (let i = 0; i < freq; i++) {
+      let b = bytes[p++];
+      let v = b & 0x7f;
+      let shift = 7;
+      while (b >= 0x80) {
+        b = bytes[p++];
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      }
+      prev += v;
+      if (i < keep) out[i] = prev;
+    }
+    this.pos = p;
+    return keep;
+  }
+}
