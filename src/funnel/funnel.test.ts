@@ -161,6 +161,23 @@ describe('runFunnel', () => {
     expect(r.hits.map((h) => Object.keys(h.scores))).toEqual([['1:bm25'], ['1:bm25']]);
   });
 
+  it('answers with the extractive reader when the model reader fails, and says so', async () => {
+    const saved = process.env.FUNNEL_LLM_BASE_URL;
+    delete process.env.FUNNEL_LLM_BASE_URL;
+    try {
+      const p = profile([
+        { kind: 'retrieve', model: 'bm25', keep: 5 },
+        { kind: 'read', model: 'llm' },
+      ]);
+      const r = await runFunnel(engine, p, 'how tall is the eiffel tower');
+      expect(r.trace[1]).toMatchObject({ status: 'failed', notes: { fallback: 'extractive' } });
+      expect(r.trace[1].error).toMatch(/no base URL/);
+      expect(r.answer?.answer).toMatch(/330 metres/);
+    } finally {
+      if (saved !== undefined) process.env.FUNNEL_LLM_BASE_URL = saved;
+    }
+  });
+
   it('treats document text as data: a hostile passage is just a passage', async () => {
     const p = profile([
       { kind: 'retrieve', model: 'bm25', keep: 5 },

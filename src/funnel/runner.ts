@@ -94,6 +94,16 @@ export async function runFunnel(
       if (spec.kind !== 'read') {
         candidates = candidates.slice(0, spec.keep);
         t.out = candidates.length;
+      } else if (spec.model !== 'extractive' && spec.model !== 'none') {
+        // The query still answers: the extractive reader needs no model.
+        const fallback = { ...spec, model: 'extractive', options: {} };
+        answer = await new ReaderStage(fallback).read(candidates, {
+          ...ctx,
+          deadline: Number.POSITIVE_INFINITY,
+          trace: t,
+        });
+        t.out = answer.citations.length;
+        t.notes = { ...t.notes, fallback: 'extractive' };
       }
     }
     t.ms = performance.now() - t0;

@@ -9,7 +9,7 @@ import { Engine } from '../../engine.js';
 import { describeProfile, loadProfiles } from '../../funnel/profile.js';
 import { type FunnelResult, runFunnel } from '../../funnel/runner.js';
 import type { StageTrace } from '../../funnel/types.js';
-import { json, out } from '../io.js';
+import { err, json, out } from '../io.js';
 import { pickProfile } from '../profiles.js';
 
 interface AskFlags {
@@ -73,7 +73,12 @@ export function register(program: Command): void {
         await engine.close();
         return;
       }
-      if (stream) out('');
+      const read = r.trace.find((t) => t.kind === 'read');
+      if (read && read.status !== 'ok') {
+        const fallback = read.notes?.fallback ? '; answered by the extractive reader' : '';
+        err(`funnel: the ${read.model} reader failed: ${read.error}${fallback}`);
+      }
+      if (stream && read?.status === 'ok') out('');
       else out(r.answer ? r.answer.answer || '(no answer found)' : '(no reader in this profile)');
       const cited = r.answer?.citations ?? [];
       if (cited.length > 0) out('\nsources:');
