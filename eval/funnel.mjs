@@ -5,7 +5,7 @@
 // and in the top 10. The ranker model is the repository's (models/ltr.json; see `funnel train` for
 // the leave-one-collection-out numbers). Usage:
 //   npm run build && node eval/funnel.mjs [--data ../shared/data] [--only scifact,hotpotqa]
-//       [--profiles bm25-1000,prf,expand+prf,default] [--json out.json]
+//       [--profiles bm25,prf,expand,expand+prf,default,hop,prf+hop] [--options '{"feedbackDocs":5}'] [--json out.json]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,10 +23,13 @@ const { values: args } = parseArgs({
     profiles: { type: 'string', default: 'bm25,prf,expand,expand+prf,default' },
     work: { type: 'string', default: path.join(os.tmpdir(), 'funnel-train') },
     json: { type: 'string' },
+    options: { type: 'string' },
   },
 });
+// --options '{"feedbackWeight":0.7}': stage options for every retrieve stage (to compare settings).
+const stageOptions = args.options ? JSON.parse(args.options) : {};
 
-const retrieve = (model, keep = 1000) => ({ kind: 'retrieve', model, keep });
+const retrieve = (model, keep = 1000) => ({ kind: 'retrieve', model, keep, options: stageOptions });
 const PROFILES = {
   bm25: [retrieve('bm25')],
   prf: [retrieve('bm25+prf')],
