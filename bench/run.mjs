@@ -3,6 +3,8 @@
 // Usage: node bench/run.mjs [--corpus scifact --corpus docs ...] [--max-docs N] [--engines a,b]
 //        [--peer-timeout 600s] [--phase-budget 120s] [--ks 10,1000,30000] [--queries 200] [--fresh 200]
 //        [--seed 1] [--shards N] [--funnel-bulk] [--no-optimize] [--warmup 20] [--keep]
+//        [--funnel-index <dir> --funnel-corpus <corpus.jsonl>]  (whole-funnel latency on a built index,
+//        see funnel-latency.mjs; with no --corpus, only that)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,6 +39,8 @@ const { values: args } = parseArgs({
     'no-optimize': { type: 'boolean', default: false },
     'funnel-bulk': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'funnel-index': { type: 'string' },
+    'funnel-corpus': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -58,6 +62,16 @@ for (const e of engines)
 const ks = args.ks.split(',').map(Number);
 const maxDocs = args['max-docs'] ? Number(args['max-docs']) : null;
 const peerTimeout = seconds(args['peer-timeout']);
+if (args['funnel-index']) {
+  const { spawnSync } = await import('node:child_process');
+  const script = path.join(path.dirname(new URL(import.meta.url).pathname), 'funnel-latency.mjs');
+  const r = spawnSync(
+    process.execPath,
+    [script, '--index', args['funnel-index'], '--corpus', args['funnel-corpus'] ?? ''],
+    { stdio: 'inherit' },
+  );
+  if (!args.corpus) process.exit(r.status ?? 1);
+}
 const corpora = (args.corpus ?? defaultCorpora()).flatMap((c) => c.split(','));
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-bench-'));
 

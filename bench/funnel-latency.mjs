@@ -1,0 +1,96 @@
+// Latency of the whole funnel (reader excluded) on an existing index, per profile and per stage.
+// Usage: npm run build && node bench/funnel-latency.mjs --index <dir> --corpus <corpus.jsonl>
+//          [--profiles default,bm25-1000] [--queries 40] [--warmup 5] [--words 4] [--json out.json]
+// Queries are the first `--words` words of the titles of sampled corpus lines (seeded), so they
+// match the index. Also reachable as `npm run bench -- --funnel-index <dir> --funnel-corpus <file>`.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    index: { type: 'string' },
+    corpus: { type: 'string' },
+    profiles: { type: 'string', default: 'default,bm25-30000,bm25-1000' },
+    queries: { type: 'string', default: '40' },
+    warmup: { type: 'string', default: '5' },
+    words: { type: 'string', default: '4' },
+    json: { type: 'string' },
+  },
+});
+if (!args.index || !args.corpus)
+  throw new Error('usage: funnel-latency.mjs --index <dir> --corpus <corpus.jsonl>');
+const dist = new URL('../dist/', import.meta.url);
+const { Engine } = await import(new URL('engine.js', dist).href);
+const { loadProfiles, validateProfile, describeProfile } = await import(
+  new URL('funnel/profile.js', dist).href
+);
+const { runFunnel } = await import(new URL('funnel/runner.js', dist).href);
+
+const n = Number(args.queries);
+const warmup = Number(args.warmup);
+// Sample titles from the first 64 MB of the corpus, every k-th line.
+const fd = fs.openSync(args.corpus, 'r');
+const buf = Buffer.alloc(64 << 20);
+const head = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+fs.closeSync(fd);
+const lines = head.split('\n').slice(0, -1);
+const step = Math.max(1, Math.floor(lines.length / (n + warmup)));
+const queries = [];
+for (let i = 0; i < lines.length && queries.length < n + warmup; i += step) {
+  const title = JSON.parse(lines[i]).title ?? '';
+  const q = title.split(/\s+/).slice(0, Number(args.words)).join(' ');
+  if (q.trim()) queries.push(q);
+}
+
+const builtIn = loadProfiles();
+const named = {
+  'bm25-30000': [
+    { kind: 'retrieve', model: 'bm25', keep: 30_000 },
+    { kind: 'rerank', model: 'ltr', keep: 117 },
+  ],
+  'bm25-1000': [
+    { kind: 'retrieve', model: 'bm25', keep: 1000 },
+    { kind: 'rerank', model: 'ltr', keep: 117 },
+  ],
+};
+const t0 = performance.now();
+const engine = await Engine.open(args.index, { readOnly: true });
+const openMs = performance.now() - t0;
+const docs = engine.stats().docs;
+console.log(`index ${args.index}: ${docs.toLocaleString()} docs, opened in ${(openMs / 1000).toFixed(1)} s`);
+const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
+const results = [];
+for (const name of args.profiles.split(',')) {
+  const profile = builtIn.get(name) ?? validateProfile({ stages: named[name] }, name);
+  const total = [];
+  const perStage = {};
+  for (const [i, q] of queries.entries()) {
+    const r = await runFunnel(engine, profile, q, { noRead: true });
+    if (i < warmup) continue;
+    total.push(r.ms);
+    for (const t of r.trace) (perStage[t.stage] ??= []).push(t.ms);
+  }
+  const row = {
+    profile: name,
+    funnel: describeProfile(profile),
+    p50: pct(total, 0.5),
+    p95: pct(total, 0.95),
+    stages: Object.fromEntries(Object.entries(perStage).map(([s, a]) => [s, pct(a, 0.5)])),
+  };
+  results.push(row);
+  const stages = Object.entries(row.stages)
+    .map(([s, v]) => `${s} ${v.toFixed(1)}`)
+    .join(', ');
+  console.log(
+    `${name.padEnd(12)} p50 ${row.p50.toFixed(1)} ms  p95 ${row.p95.toFixed(1)} ms  (${stages})  ${row.funnel}`,
+  );
+}
+await engine.close();
+const target = results.find((r) => r.profile === 'default');
+if (target && docs >= 1_000_000) {
+  console.log(
+    `${target.p50 <= 50 ? 'PASS' : 'FAIL'}  whole funnel p50 <= 50 ms on >= 1M passages: ${target.p50.toFixed(1)} ms`,
+  );
+}
+if (args.json)
+  fs.writeFileSync(args.json, JSON.stringify({ index: args.index, docs, openMs, results }, null, 2));
