@@ -23,6 +23,9 @@ import { TopK } from './top-k.js';
 /** The default number of most frequent words searched by {@link Embeddings.neighbours}. */
 export const DEFAULT_NEIGHBOUR_CANDIDATES = 100_000;
 
+/** Neighbour lists memoized per process before the memo is cleared. */
+const NEIGHBOUR_MEMO_MAX = 20_000;
+
 /** Where to find the vectors; every field is optional. */
 export interface EmbeddingsOptions {
   /** Cache folder; default {@link cacheDir}(). */
@@ -122,6 +125,19 @@ export class Embeddings {
    * over those. Never the word itself; empty when it has no vector.
    */
   neighbours(word: string, k: number, candidates = this.neighbourCandidates): Neighbour[] {
+    // A search scans ~10 MB; a server sees the same query words again and again.
+    const key = `${word}\u0000${k}\u0000${candidates}`;
+    const memo = this.memo.get(key);
+    if (memo) return memo.map((n) => ({ ...n }));
+    const found = this.search(word, k, candidates);
+    if (this.memo.size >= NEIGHBOUR_MEMO_MAX) this.memo.clear();
+    this.memo.set(key, found);
+    return found.map((n) => ({ ...n }));
+  }
+
+  private readonly memo = new Map<string, Neighbour[]>();
+
+  private search(word: string, k: number, candidates: number): Neighbour[] {
     const q = this.rank(word);
     k = Math.floor(k);
     if (q < 0 || !(k > 0)) return [];
