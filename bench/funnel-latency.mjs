@@ -68,7 +68,10 @@ for (const name of args.profiles.split(',')) {
     const r = await runFunnel(engine, profile, q, { noRead: true });
     if (i < warmup) continue;
     total.push(r.ms);
-    for (const t of r.trace) (perStage[t.stage] ??= []).push(t.ms);
+    for (const t of r.trace) {
+      perStage[t.stage] ??= [];
+      perStage[t.stage].push(t.ms);
+    }
   }
   const row = {
     profile: name,
