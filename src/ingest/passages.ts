@@ -1,0 +1,270 @@
+/**
+ * @module ingest/passages
+ * A document → passages of about `targetTokens` tokens (never more than `maxTokens`, unless one
+ * word is longer), cut on heading, page, paragraph and sentence boundaries, in that order of
+ * preference, and never inside a word. A token is a run of non-space characters, except that each
+ * Chinese, Japanese or Korean character counts as one token (and a boundary may fall between two
+ * of them).
+ *
+ * Each passage carries `start`/`end` offsets with `text.slice(start, end) === passage.text`, the
+ * heading path at its start, its page (when the document has pages) and the document's metadata.
+ *
+ * Passage ids are `${docId}#${hash}` where `hash` is 12 hex digits of the SHA-256 of the passage
+ * text, with `~k` appended for the k-th (k ≥ 2) passage of the document with the same text. So an
+ * edit to one part of a document changes only the ids of the passages it touches (and, where the
+ * edit moves a boundary, their neighbours'), and re-ingesting an unchanged document gives the same
+ * ids. A positional `#n` would renumber every passage after an inserted paragraph.
+ */
+
+import { createHash } from 'node:crypto';
+import { InvalidArgumentError } from '../errors.js';
+import type { DocumentInput, MetaValue } from '../types.js';
+import type { ParsedHeading, ParsedPage } from './parsed.js';
+
+export interface PassageSource {
+  id: string;
+  title?: string;
+  text: string;
+  meta?: Record<string, MetaValue | MetaValue[]>;
+  headings?: ParsedHeading[];
+  pages?: ParsedPage[];
+}
+
+export interface PassageOptions {
+  /** Passages are closed once they reach this many tokens (default 200). */
+  targetTokens?: number;
+  /** No passage is longer (default 400), unless a single word is. */
+  maxTokens?: number;
+}
+
+export interface Passage {
+  /** `${docId}#${hash of the text}` (plus `~k` for repeated texts): see the module comment. */
+  id: string;
+  docId: string;
+  /** Position among the document's passages, from 0. */
+  ordinal: number;
+  title: string;
+  /** Titles of the enclosing headings, outermost first (empty without headings). */
+  headingPath: string[];
+  /** `docText.slice(start, end) === text`. */
+  start: number;
+  end: number;
+  text: string;
+  tokens: number;
+  /** The page the passage starts on, when the document has pages. */
+  page?: number;
+  meta: Record<string, MetaValue | MetaValue[]>;
+}
+
+const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
+const TOKEN = new RegExp(`[${CJK}]|[^\\s${CJK}]+`, 'gu');
+const CJK_CHAR = new RegExp(`[${CJK}]`, 'u');
+const PARAGRAPH_BREAK = /\n[ \t\r\f\v]*\n\s*/g;
+
+/** Tokens in `text` (words, and CJK characters one by one). */
+export function countTokens(text: string): number {
+  let n = 0;
+  TOKEN.lastIndex = 0;
+  while (TOKEN.exec(text) !== null) n++;
+  return n;
+}
+
+/** A span of the text that is never cut, with the strength of the boundary before it. */
+interface Unit {
+  start: number;
+  end: number;
+  tokens: number;
+  /** 3 section (heading or page), 2 paragraph, 1 sentence, 0 words. */
+  strength: number;
+}
+
+let sentenceSegmenter: Intl.Segmenter | undefined;
+
+/** Cuts `doc` into passages (see the module comment); a blank document has none. */
+export function toPassages(doc: PassageSource, options: PassageOptions = {}): Passage[] {
+  const target = options.targetTokens ?? 200;
+  const max = options.maxTokens ?? Math.max(400, target);
+  if (!Number.isInteger(target) || target < 1)
+    throw new InvalidArgumentError(`toPassages: illegal targetTokens=${target}, must be an integer >= 1`);
+  if (!Number.isInteger(max) || max < target)
+    throw new InvalidArgumentError(
+      `toPassages: illegal maxTokens=${max}, must be an integer >= targetTokens (${target})`,
+    );
+  const text = doc.text;
+  const headings = [...(doc.headings ?? [])]
+    .filter((h) => h.offset >= 0 && h.offset < text.length)
+    .sort((a, b) => a.offset - b.offset);
+  const pages = [...(doc.pages ?? [])].sort((a, b) => a.offset - b.offset);
+
+  const cuts = new Set<number>([0, text.length]);
+  for (const h of headings) cuts.add(h.offset);
+  for (const p of pages) if (p.offset > 0 && p.offset < text.length) cuts.add(p.offset);
+  const sections = [...cuts].sort((a, b) => a - b);
+
+  const units: Unit[] = [];
+  for (let s = 0; s + 1 < sections.length; s++) {
+    let strength = 3;
+    for (const [pStart, pEnd] of paragraphs(text, sections[s], sections[s + 1])) {
+      splitParagraph(text, pStart, pEnd, strength, target, max, units);
+      strength = 2;
+    }
+  }
+
+  // Greedy packing: close a passage at a section, at the target, before the maximum, or at a
+  // paragraph once it is half full and the paragraph would carry it past the target.
+  const spans: { start: number; end: number; tokens: number }[] = [];
+  let cur: { start: number; end: number; tokens: number } | undefined;
+  for (const u of units) {
+    if (cur !== undefined) {
+      const close =
+        u.strength === 3 ||
+        cur.tokens >= target ||
+        cur.tokens + u.tokens > max ||
+        (u.strength === 2 && cur.tokens >= target / 2 && cur.tokens + u.tokens > target);
+      if (close) {
+        spans.push(cur);
+        cur = undefined;
+      }
+    }
+    if (cur === undefined) cur = { start: u.start, end: u.end, tokens: u.tokens };
+    else {
+      cur.end = u.end;
+      cur.tokens += u.tokens;
+    }
+  }
+  if (cur !== undefined) spans.push(cur);
+
+  const seen = new Map<string, number>();
+  const meta = doc.meta ?? {};
+  const title = doc.title ?? '';
+  let h = 0;
+  const stack: ParsedHeading[] = [];
+  let p = 0;
+  return spans.map((span, ordinal) => {
+    while (h < headings.length && headings[h].offset <= span.start) {
+      const next = headings[h++];
+      while (stack.length > 0 && stack[stack.length - 1].level >= next.level) stack.pop();
+      stack.push(next);
+    }
+    while (p + 1 < pages.length && pages[p + 1].offset <= span.start) p++;
+    const passageText = text.slice(span.start, span.end);
+    const hash = createHash('sha256').update(passageText).digest('hex').slice(0, 12);
+    const k = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, k);
+    const passage: Passage = {
+      id: k === 1 ? `${doc.id}#${hash}` : `${doc.id}#${hash}~${k}`,
+      docId: doc.id,
+      ordinal,
+      title,
+      headingPath: stack.map((x) => x.title),
+      start: span.start,
+      end: span.end,
+      text: passageText,
+      tokens: span.tokens,
+      meta,
+    };
+    if (pages.length > 0 && pages[p].offset <= span.start) passage.page = pages[p].page;
+    return passage;
+  });
+}
+
+/** The paragraphs of `text[from, to)` as trimmed `[start, end)` spans (blank ones dropped). */
+function paragraphs(text: string, from: number, to: number): [number, number][] {
+  const out: [number, number][] = [];
+  const section = text.slice(from, to);
+  let last = 0;
+  const push = (a: number, b: number) => {
+    const span = trim(text, from + a, from + b);
+    if (span !== undefined) out.push(span);
+  };
+  PARAGRAPH_BREAK.lastIndex = 0;
+  for (let m = PARAGRAPH_BREAK.exec(section); m !== null; m = PARAGRAPH_BREAK.exec(section)) {
+    push(last, m.index);
+    last = m.index + m[0].length;
+  }
+  push(last, section.length);
+  return out;
+}
+
+function trim(text: string, start: number, end: number): [number, number] | undefined {
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  // Never leave half of a surrogate pair.
+  return start < end ? [start, end] : undefined;
+}
+
+/** Appends a paragraph's units: whole when small, else sentences, else runs of words. */
+function splitParagraph(
+  text: string,
+  start: number,
+  end: number,
+  strength: number,
+  target: number,
+  max: number,
+  units: Unit[],
+): void {
+  const paragraph = text.slice(start, end);
+  const tokens = countTokens(paragraph);
+  if (tokens <= target) {
+    units.push({ start, end, tokens, strength });
+    return;
+  }
+  sentenceSegmenter ??= new Intl.Segmenter('und', { granularity: 'sentence' });
+  for (const seg of sentenceSegmenter.segment(paragraph)) {
+    const span = trim(text, start + seg.index, start + seg.index + seg.segment.length);
+    if (span === undefined) continue;
+    const sentence = text.slice(span[0], span[1]);
+    const n = countTokens(sentence);
+    if (n <= max) units.push({ start: span[0], end: span[1], tokens: n, strength });
+    else splitWords(text, span[0], span[1], strength, target, units);
+    strength = 1;
+  }
+}
+
+/** Appends runs of at most `target` tokens, cut between words (or between CJK characters). */
+function splitWords(
+  text: string,
+  start: number,
+  end: number,
+  strength: number,
+  target: number,
+  units: Unit[],
+): void {
+  const sentence = text.slice(start, end);
+  let runStart = -1;
+  let runEnd = -1;
+  let n = 0;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(sentence); m !== null; m = TOKEN.exec(sentence)) {
+    if (n === target) {
+      units.push({ start: start + runStart, end: start + runEnd, tokens: n, strength });
+      strength = 0;
+      n = 0;
+    }
+    if (n === 0) runStart = m.index;
+    runEnd = m.index + m[0].length;
+    n++;
+  }
+  if (n > 0) units.push({ start: start + runStart, end: start + runEnd, tokens: n, strength });
+}
+
+/** Whether `ch` is a CJK character (each one a token). */
+export function isCjk(ch: string): boolean {
+  return CJK_CHAR.test(ch);
+}
+
+/**
+ * A passage as a document to index: its id, the document's title, its text, and the document's
+ * metadata plus its provenance (`doc`, `start`, `end`, `heading` joined by " > ", `page`).
+ */
+export function passageDocument(p: Passage): DocumentInput {
+  const meta: Record<string, MetaValue | MetaValue[]> = {
+    ...p.meta,
+    doc: p.docId,
+    start: p.start,
+    end: p.end,
+  };
+  if (p.headingPath.length > 0) meta.heading = p.headingPath.join(' > ');
+  if (p.page !== undefined) meta.page = p.page;
+  return { id: p.id, title: p.title, text: p.text, meta };
+}
