@@ -526,6 +526,11 @@ export class Engine {
     };
   }
 
+  /** Every live document id (documents of a bulk load still being built are not listed yet). */
+  ids(): string[] {
+    return this.shards.flatMap((s) => [...s.liveIds()]);
+  }
+
   /** The stored document with this id, or undefined. */
   get(id: string): StoredDocument | undefined {
     const loc = this.route(id).locate(id);

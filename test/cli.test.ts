@@ -25,7 +25,8 @@ describe('funnel CLI', () => {
     expect(s.stdout).toContain('sub/bread.txt');
     expect(s.stdout).toContain('[Sourdough]');
     const j = JSON.parse(funnel('search', 'tomatoes', '--index', index, '--json').stdout);
-    expect(j.hits[0]).toMatchObject({ id: 'garden.md', title: 'Growing tomatoes' });
+    expect(j.hits[0]).toMatchObject({ title: 'Growing tomatoes', meta: { path: 'garden.md' } });
+    expect(j.hits[0].id).toMatch(/^garden\.md#[0-9a-f]{12}$/);
     expect(j.total).toBe(1);
     // Indexing again updates in place.
     funnel('index', path.join(FIXTURES, 'notes'), '--index', index);
@@ -70,8 +71,47 @@ describe('funnel CLI', () => {
         stage,
       );
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^q1 Q0 sub\/bread\.txt 1 /);
+      expect(r.stdout).toMatch(/^q1 Q0 sub\/bread\.txt#[0-9a-f]{12} 1 /);
     }
+  });
+
+  it("indexes a folder of mixed formats as passages, skips a binary, and drops an edited file's old passages", () => {
+    const root = path.join(tempDir(), 'docs');
+    fs.mkdirSync(path.join(root, 'mail', 'cur'), { recursive: true });
+    fs.writeFileSync(
+      path.join(root, 'guide.md'),
+      '# Guide\n\n## Boats\n\nThe kayak is red.\n\n## Trains\n\nThe night train leaves at nine.\n',
+    );
+    fs.writeFileSync(
+      path.join(root, 'page.html'),
+      '<html><head><title>Harbour</title><script>var lighthouse=1</script></head><body><nav>menu</nav><h1>Harbour</h1><p>Ferries dock at the pier.</p></body></html>',
+    );
+    fs.writeFileSync(
+      path.join(root, 'mail', 'cur', '1700000000.M1P1.host:2,S'),
+      'From: Ann Lee <ann@example.org>\r\nTo: bob@example.org\r\nSubject: Picnic plans\r\nDate: Tue, 1 Aug 2023 10:00:00 +0000\r\nMessage-ID: <p1@example.org>\r\n\r\nBring the watermelon on Saturday.\r\n',
+    );
+    fs.writeFileSync(
+      path.join(root, 'blob.txt'),
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0xff, 0xfe, 0, 1]),
+    );
+    const index = path.join(tempDir(), 'idx');
+    const r = funnel('index', root, '--index', index);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/blob\.txt: skipped: /);
+    const find = (q: string) => JSON.parse(funnel('search', q, '--index', index, '--json').stdout).hits;
+    expect(find('kayak')[0].meta).toMatchObject({ path: 'guide.md', heading: 'Guide > Boats' });
+    expect(find('ferries')[0].meta.path).toBe('page.html');
+    expect(find('lighthouse')).toEqual([]);
+    expect(find('watermelon')[0]).toMatchObject({ title: 'Picnic plans' });
+    const before = JSON.parse(funnel('stats', '--index', index, '--json').stdout).docs;
+    fs.writeFileSync(
+      path.join(root, 'guide.md'),
+      '# Guide\n\n## Boats\n\nThe canoe is green.\n\n## Trains\n\nThe night train leaves at nine.\n',
+    );
+    funnel('index', root, '--index', index);
+    expect(find('kayak')).toEqual([]);
+    expect(find('canoe')[0].meta.path).toBe('guide.md');
+    expect(JSON.parse(funnel('stats', '--index', index, '--json').stdout).docs).toBe(before);
   });
 
   it('reports a broken JSONL line with its line number, indexes the rest, exits 3', () => {

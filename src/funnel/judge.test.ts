@@ -19,6 +19,12 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'funnel.js');
 const NOTES = path.join(ROOT, 'test', 'fixtures', 'notes');
 
+/** The grade of the passage of `file` (passage ids are `<path>#<hash>`) for query `qid`. */
+function gradeOf(qrels: Map<string, Map<string, number>>, qid: string, file: string): number | undefined {
+  for (const [id, grade] of qrels.get(qid) ?? []) if (id === file || id.startsWith(`${file}#`)) return grade;
+  return undefined;
+}
+
 const servers: ProtocolServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -367,9 +373,9 @@ describe('funnel judge and funnel train --qrels (CLI)', () => {
       const text = fs.readFileSync(judged, 'utf8');
       expect(text.startsWith('query-id\tcorpus-id\tscore\n')).toBe(true);
       const qrels = parseBeirQrels(text, judged);
-      expect(qrels.get('q1')?.get('sub/bread.txt')).toBe(3);
-      expect(qrels.get('q2')?.get('garden.md')).toBe(2);
-      expect(qrels.get('q3')?.get('sub/rivers.md')).toBe(0);
+      expect(gradeOf(qrels, 'q1', 'sub/bread.txt')).toBe(3);
+      expect(gradeOf(qrels, 'q2', 'garden.md')).toBe(2);
+      expect(gradeOf(qrels, 'q3', 'sub/rivers.md')).toBe(0);
       expect(qrels.has('q4')).toBe(false);
       const bodies = await server.bodies();
       expect(bodies.length).toBe(3);
@@ -394,10 +400,12 @@ describe('funnel judge and funnel train --qrels (CLI)', () => {
         {},
       );
       expect(r.code).toBe(3);
-      expect(r.stderr).toMatch(/ungraded q2 garden\.md: after a retry: grade 7 is out of range 0-3/);
+      expect(r.stderr).toMatch(
+        /ungraded q2 garden\.md#[0-9a-f]{12}: after a retry: grade 7 is out of range 0-3/,
+      );
       expect(r.stdout).toMatch(/1 failed/);
       const qrels = parseBeirQrels(fs.readFileSync(partial, 'utf8'), partial);
-      expect(qrels.get('q1')?.get('sub/bread.txt')).toBe(3);
+      expect(gradeOf(qrels, 'q1', 'sub/bread.txt')).toBe(3);
       expect(qrels.has('q2')).toBe(false); // its one pair was never graded
     } finally {
       await bad.close();
@@ -455,6 +463,11 @@ describe('funnel judge and funnel train --qrels (CLI)', () => {
         text: `A note about starter motors, river boats and sun hats, number ${i}.`,
       })),
     ];
+    // The folder index holds passages (`<path>#<hash>`): give the corpus the judged passage ids.
+    const judgedIds = new Set(
+      [...parseBeirQrels(fs.readFileSync(judged, 'utf8'), judged).values()].flatMap((m) => [...m.keys()]),
+    );
+    for (const d of docs) d._id = [...judgedIds].find((id) => id.startsWith(`${d._id}#`)) ?? d._id;
     fs.writeFileSync(path.join(col, 'corpus.jsonl'), docs.map((d) => JSON.stringify(d)).join('\n'));
     fs.copyFileSync(queries, path.join(col, 'queries.jsonl'));
     fs.writeFileSync(path.join(col, 'qrels.tsv'), 'query-id\tcorpus-id\tscore\nq1\tfiller-0\t1\n');

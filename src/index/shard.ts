@@ -70,6 +70,11 @@ export class Shard {
     return this.ids.size;
   }
 
+  /** The external ids of the live documents (buffer included). */
+  liveIds(): IterableIterator<string> {
+    return this.ids.keys();
+  }
+
   /** Adds or replaces a document. Searchable after the next `refresh()`. */
   add(doc: DocumentInput): void {
     this.delete(doc.id);

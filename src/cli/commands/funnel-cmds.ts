@@ -9,6 +9,7 @@ import { Engine } from '../../engine.js';
 import { describeProfile, loadProfiles } from '../../funnel/profile.js';
 import { type FunnelResult, runFunnel } from '../../funnel/runner.js';
 import type { StageTrace } from '../../funnel/types.js';
+import { fileOfId } from '../../ingest/folder.js';
 import { err, json, out } from '../io.js';
 import { pickProfile } from '../profiles.js';
 
@@ -29,6 +30,15 @@ function formatTrace(trace: readonly StageTrace[]): string[] {
     const status = t.status === 'ok' ? '' : `  ${t.status.toUpperCase()}: ${t.error}`;
     return `  ${t.stage.padEnd(18)} ${String(t.in).padStart(6)} → ${String(t.out).padEnd(6)} ${t.ms.toFixed(1).padStart(8)} ms  ${work}${status}`;
   });
+}
+
+/** Where a citation points: the source file (or id), its page, and character offsets in the file. */
+function whereFrom(c: { docId: string; start: number; end: number }, meta: Record<string, unknown>): string {
+  const base = typeof meta.start === 'number' ? meta.start : 0;
+  const source = typeof meta.path === 'string' ? meta.path : c.docId;
+  const page = typeof meta.page === 'number' ? `, page ${meta.page}` : '';
+  const subject = typeof meta.subject === 'string' ? `, "${meta.subject}"` : '';
+  return `${source}${page}${subject}, chars ${base + c.start}-${base + c.end}`;
 }
 
 function hitsJson(r: FunnelResult, n: number) {
@@ -87,7 +97,7 @@ export function register(program: Command): void {
         if (seen.has(c.passage)) continue;
         seen.add(c.passage);
         const doc = engine.get(c.docId);
-        out(`  [${c.passage}] ${doc?.title || c.docId}  (${c.docId}, chars ${c.start}-${c.end})`);
+        out(`  [${c.passage}] ${doc?.title || c.docId}  (${whereFrom(c, doc?.meta ?? {})})`);
       }
       if (flags.trace) {
         out(`\n${r.funnel}  (${r.ms.toFixed(1)} ms)`);
@@ -112,7 +122,9 @@ export function register(program: Command): void {
 
   program
     .command('explain <question> <doc-id>')
-    .description('show how each stage of the funnel scored one document for a question')
+    .description(
+      'show how each stage of the funnel scored one document (an id, or a file path: its best passage) for a question',
+    )
     .requiredOption('-i, --index <dir>', 'index directory')
     .option('-p, --profile <name>', 'funnel profile', 'default')
     .option('--config <file>', 'config file with more profiles')
@@ -120,15 +132,17 @@ export function register(program: Command): void {
     .action(async (question: string, docId: string, flags: AskFlags) => {
       const profile = pickProfile(flags.profile, flags.config);
       const engine = await Engine.open(flags.index, { readOnly: true });
+      // A file path names its best passage (passage ids are `<path>#<hash>`).
+      const isIt = (h: { id: string }) => h.id === docId || fileOfId(h.id) === docId;
       const ranks: { stage: string; rank: number | null; of: number }[] = [];
       let last: FunnelResult | null = null;
       const rankStages = profile.stages.filter((s) => s.kind !== 'read').length;
       for (let s = 1; s <= rankStages; s++) {
         last = await runFunnel(engine, profile, question, { stages: s, noRead: true });
-        const at = last.hits.findIndex((h) => h.id === docId);
+        const at = last.hits.findIndex(isIt);
         ranks.push({ stage: last.trace[s - 1].stage, rank: at < 0 ? null : at + 1, of: last.hits.length });
       }
-      const hit = last?.hits.find((h) => h.id === docId);
+      const hit = last?.hits.find(isIt);
       await engine.close();
       if (flags.json)
         return json({

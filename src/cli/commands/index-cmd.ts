@@ -11,8 +11,8 @@ import type { Command } from 'commander';
 import { Engine } from '../../engine.js';
 import { BadInputError } from '../../errors.js';
 import { iterateCorpus } from '../../eval/beir.js';
+import { fileOfId, readFolder } from '../../ingest/folder.js';
 import { readLineChunks } from '../../ingest/lines.js';
-import { readTextFolder } from '../../ingest/text-folder.js';
 import type { DocumentInput } from '../../types.js';
 import { EXIT, err, formatBytes, json, out, parseIntOption } from '../io.js';
 
@@ -125,7 +125,7 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
       }
       await Promise.all(jobs);
     } else {
-      for await (const doc of source.docs(onError)) {
+      for await (const doc of source.docs(onError, engine)) {
         try {
           engine.add(doc);
         } catch (e) {
@@ -181,7 +181,30 @@ interface Source {
   bytes: number;
   /** A JSONL corpus file, read in chunks; else `docs` yields the documents. */
   file?: string;
-  docs(onError: (e: BadInputError) => void): AsyncIterable<DocumentInput>;
+  docs(onError: (e: BadInputError) => void, engine: Engine): AsyncIterable<DocumentInput>;
+}
+
+/**
+ * A folder's files as passages. The passages a file had in the index and no longer has (it was
+ * edited) are deleted before its new ones are added; unchanged passages keep their ids.
+ */
+async function* folderDocs(
+  engine: Engine,
+  root: string,
+  onError: (e: BadInputError) => void,
+): AsyncGenerator<DocumentInput> {
+  const existing = new Map<string, string[]>();
+  for (const id of engine.ids()) {
+    const file = fileOfId(id);
+    const list = existing.get(file);
+    if (list) list.push(id);
+    else existing.set(file, [id]);
+  }
+  for await (const { file, docs } of readFolder(root, { onError })) {
+    const keep = new Set(docs.map((d) => d.id));
+    for (const old of existing.get(file) ?? []) if (!keep.has(old)) engine.delete(old);
+    yield* docs;
+  }
 }
 
 function openSource(input: string): Source {
@@ -198,5 +221,5 @@ function openSource(input: string): Source {
       docs: (onError) => iterateCorpus(corpus, { onError }),
     };
   }
-  return { bytes: 0, docs: (onError) => readTextFolder(input, { onError }) };
+  return { bytes: 0, docs: (onError, engine) => folderDocs(engine, input, onError) };
 }
