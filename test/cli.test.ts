@@ -108,10 +108,15 @@ describe('funnel CLI', () => {
       path.join(root, 'guide.md'),
       '# Guide\n\n## Boats\n\nThe canoe is green.\n\n## Trains\n\nThe night train leaves at nine.\n',
     );
-    funnel('index', root, '--index', index);
+    // Only the edited file is read again.
+    expect(funnel('index', root, '--index', index).stdout).toMatch(/3 files: 1 read, 2 unchanged, 0 removed/);
     expect(find('kayak')).toEqual([]);
     expect(find('canoe')[0].meta.path).toBe('guide.md');
     expect(JSON.parse(funnel('stats', '--index', index, '--json').stdout).docs).toBe(before);
+    // A deleted file's passages go.
+    fs.rmSync(path.join(root, 'page.html'));
+    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 files: 0 read, 2 unchanged, 1 removed/);
+    expect(find('ferries')).toEqual([]);
   });
 
   it('reports a broken JSONL line with its line number, indexes the rest, exits 3', () => {

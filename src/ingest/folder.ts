@@ -18,19 +18,27 @@ import { MBOX_EXTENSIONS, parserFor } from './parse-file.js';
 import { extensionOf, type ParsedDocument } from './parsed.js';
 import { type PassageOptions, passageDocument, toPassages } from './passages.js';
 import { parsePlain } from './plain.js';
+import type { FileState } from './sync-state.js';
 
 /** Files larger than this are reported and skipped. */
 export const MAX_FILE_BYTES = 64 << 20;
 
-/** What one file became: its path relative to the root, and its passages as documents. */
+/** What one file became: its path relative to the root, its size and mtime, and its passages. */
 export interface FolderFile {
   file: string;
+  state: FileState;
   docs: DocumentInput[];
+  /** `skip` said the file is unchanged: it was not read, `docs` is empty. */
+  skipped: boolean;
 }
 
 export interface FolderOptions {
   onError?: (err: BadInputError) => void;
   passages?: PassageOptions;
+  /** Called with every file found, before it is read (so a failing file still counts as present). */
+  onFile?: (file: string) => void;
+  /** True when a file need not be read again (unchanged since the last run). */
+  skip?: (file: string, state: FileState) => boolean;
 }
 
 /** Every regular file under `root`, sorted (hidden entries, node_modules and symlinks skipped). */
@@ -82,7 +90,13 @@ export async function* readFolder(root: string, options: FolderOptions = {}): As
   for (const full of await listFiles(root)) {
     const file = path.relative(root, full).split(path.sep).join('/');
     try {
+      options.onFile?.(file);
       const st = await fs.stat(full);
+      const state = { size: st.size, mtimeMs: st.mtimeMs };
+      if (options.skip?.(file, state)) {
+        yield { file, state, docs: [], skipped: true };
+        continue;
+      }
       if (st.size > MAX_FILE_BYTES)
         throw new BadInputError(full, `too large: ${st.size} bytes > ${MAX_FILE_BYTES}`);
       const bytes = await fs.readFile(full);
@@ -100,7 +114,7 @@ export async function* readFolder(root: string, options: FolderOptions = {}): As
         };
         for (const passage of toPassages(source, options.passages)) docs.push(passageDocument(passage));
       });
-      yield { file, docs };
+      yield { file, state, docs, skipped: false };
     } catch (err) {
       const bad =
         err instanceof BadInputError

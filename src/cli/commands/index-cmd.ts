@@ -13,6 +13,14 @@ import { BadInputError } from '../../errors.js';
 import { iterateCorpus } from '../../eval/beir.js';
 import { fileOfId, readFolder } from '../../ingest/folder.js';
 import { readLineChunks } from '../../ingest/lines.js';
+import {
+  type FileState,
+  readSyncState,
+  type SyncState,
+  stateFile,
+  unchanged,
+  writeSyncState,
+} from '../../ingest/sync-state.js';
 import type { DocumentInput } from '../../types.js';
 import { EXIT, err, formatBytes, json, out, parseIntOption } from '../io.js';
 
@@ -53,7 +61,7 @@ export function register(program: Command): void {
 }
 
 async function runIndex(input: string, flags: IndexFlags): Promise<number> {
-  const source = openSource(input);
+  const source = openSource(input, flags.index);
   const engine = await Engine.open(flags.index, {
     shards: flags.shards,
     language: flags.language,
@@ -140,6 +148,7 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
       }
     }
     await commit();
+    source.afterCommit?.();
   } catch (e) {
     await engine.close({ commit: false });
     throw e;
@@ -159,6 +168,7 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
     seconds: Number(secs.toFixed(2)),
     mbPerSecond: Number((chars / 1e6 / secs).toFixed(2)),
     docsPerSecond: Math.round(docs / secs),
+    ...(source.files ? { files: source.files } : {}),
     indexDocs: stats.docs,
     segments: stats.segments,
     diskBytes: stats.diskBytes,
@@ -172,6 +182,12 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
     out(
       `index ${flags.index}: ${stats.docs} documents, ${stats.segments} segments, ${formatBytes(stats.diskBytes)} on disk`,
     );
+    if (source.files) {
+      const f = source.files;
+      out(
+        `${f.seen} files: ${f.seen - f.unchanged} read, ${f.unchanged} unchanged, ${f.removed} removed (gone since the last run)`,
+      );
+    }
     if (failures.length) out(`${failures.length} inputs failed (see messages above)`);
   }
   return failures.length > 0 ? EXIT.PARTIAL : EXIT.OK;
@@ -182,32 +198,54 @@ interface Source {
   /** A JSONL corpus file, read in chunks; else `docs` yields the documents. */
   file?: string;
   docs(onError: (e: BadInputError) => void, engine: Engine): AsyncIterable<DocumentInput>;
+  /** Called once everything read is committed (a folder records what it indexed). */
+  afterCommit?(): void;
+  /** Folder runs: files seen, skipped as unchanged, and removed because they are gone. */
+  files?: { seen: number; unchanged: number; removed: number };
 }
 
 /**
- * A folder's files as passages. The passages a file had in the index and no longer has (it was
- * edited) are deleted before its new ones are added; unchanged passages keep their ids.
+ * A folder's files as passages, kept in sync with the index: a file whose size and mtime match the
+ * last run is not read again; an edited file's passages that are gone are deleted (unchanged
+ * passages keep their ids); the passages of a file that no longer exists are deleted. What was
+ * indexed is recorded beside the index once the run is committed (`ingest/sync-state`).
  */
-async function* folderDocs(
-  engine: Engine,
-  root: string,
-  onError: (e: BadInputError) => void,
-): AsyncGenerator<DocumentInput> {
-  const existing = new Map<string, string[]>();
-  for (const id of engine.ids()) {
-    const file = fileOfId(id);
-    const list = existing.get(file);
-    if (list) list.push(id);
-    else existing.set(file, [id]);
+function folderSource(root: string, indexDir: string): Source {
+  const file = stateFile(indexDir, root);
+  const previous = readSyncState(file, root);
+  const next: SyncState = { root: path.resolve(root), files: {} };
+  const files = { seen: 0, unchanged: 0, removed: 0 };
+  async function* docs(onError: (e: BadInputError) => void, engine: Engine): AsyncGenerator<DocumentInput> {
+    const existing = new Map<string, string[]>();
+    for (const id of engine.ids()) {
+      const f = fileOfId(id);
+      const list = existing.get(f);
+      if (list) list.push(id);
+      else existing.set(f, [id]);
+    }
+    const present = new Set<string>();
+    const skip = (f: string, st: FileState) => existing.has(f) && unchanged(previous?.files[f], st);
+    for await (const got of readFolder(root, { onError, skip, onFile: (f) => present.add(f) })) {
+      files.seen++;
+      next.files[got.file] = got.state;
+      if (got.skipped) {
+        files.unchanged++;
+        continue;
+      }
+      const keep = new Set(got.docs.map((d) => d.id));
+      for (const old of existing.get(got.file) ?? []) if (!keep.has(old)) engine.delete(old);
+      yield* got.docs;
+    }
+    for (const f of Object.keys(previous?.files ?? {})) {
+      if (present.has(f)) continue;
+      for (const old of existing.get(f) ?? []) engine.delete(old);
+      files.removed++;
+    }
   }
-  for await (const { file, docs } of readFolder(root, { onError })) {
-    const keep = new Set(docs.map((d) => d.id));
-    for (const old of existing.get(file) ?? []) if (!keep.has(old)) engine.delete(old);
-    yield* docs;
-  }
+  return { bytes: 0, docs, files, afterCommit: () => writeSyncState(file, next) };
 }
 
-function openSource(input: string): Source {
+function openSource(input: string, indexDir: string): Source {
   if (!fs.existsSync(input)) throw new BadInputError(input, 'no such file or directory');
   const st = fs.statSync(input);
   if (st.isFile()) {
@@ -221,5 +259,5 @@ function openSource(input: string): Source {
       docs: (onError) => iterateCorpus(corpus, { onError }),
     };
   }
-  return { bytes: 0, docs: (onError, engine) => folderDocs(engine, input, onError) };
+  return folderSource(input, indexDir);
 }
