@@ -72,6 +72,17 @@ describe('parseQuery', () => {
     expect(q.clauses[0].offsets).toEqual([0, 3]);
   });
 
+  it('reads after: and before: as date ranges when the index has dates, else as words', () => {
+    const dated = { ...ctx, metaKeys: new Set(['date']) };
+    const q = parseQuery('picnic after:2023-01-01 before:2023-07-01', dated);
+    expect(q.filters.map((f) => [f.key, f.kind === 'range' ? [f.min, f.max] : f.value])).toEqual([
+      ['date', [Date.parse('2023-01-01'), Number.POSITIVE_INFINITY]],
+      ['date', [Number.NEGATIVE_INFINITY, Date.parse('2023-07-01')]],
+    ]);
+    expect(q.clauses.flatMap((c) => c.terms)).toEqual(['picnic']);
+    expect(parseQuery('after:2023', ctx).filters).toEqual([]);
+  });
+
   it('reads metadata filters only for known keys', () => {
     const q = parseQuery('lang:en year:>=2001 year:1990..1995 -from:"Ann Lee" error: http://x.org/page', ctx);
     expect(q.filters).toEqual([

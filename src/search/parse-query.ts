@@ -10,6 +10,7 @@
  *   key:value          metadata exact (case-folded)   lang:en  from:"Ann Lee"
  *   key:>=N  key:<N    metadata range (numbers, ISO dates)   year:>=2001  date:<2020-01-01
  *   key:a..b           inclusive range                year:1999..2004
+ *   after:D before:D   date metadata after / before   after:2023-01-01 before:2023-07
  *   -key:value         excludes a metadata value
  *
  * `key:` is syntax only when `key` is a searchable field or a metadata key the index has; otherwise
@@ -26,6 +27,9 @@ export interface ParseContext {
   /** Metadata keys present in the index. */
   metaKeys: ReadonlySet<string>;
 }
+
+/** `after:` and `before:` filter the `date` metadata (mail, PDFs, front matter) by range. */
+const DATE_ALIASES: Record<string, string> = { after: '>', before: '<' };
 
 /** Longest query accepted; longer input is cut (a hostile query cannot cost unbounded work). */
 export const MAX_QUERY_CHARS = 10_000;
@@ -46,6 +50,15 @@ export function parseQuery(input: string, ctx: ParseContext): Query {
   const filters: Filter[] = [];
   for (const tok of lex(text)) {
     if (clauses.length >= MAX_CLAUSES) break;
+    const alias = tok.key !== null ? DATE_ALIASES[tok.key] : undefined;
+    if (alias && ctx.metaKeys.has('date') && !ctx.metaKeys.has(tok.key!)) {
+      // after:2023-01-01 is date:>2023-01-01; before:2023-01-01 is date:<2023-01-01.
+      const filter = parseFilter('date', `${alias}${tok.value}`, tok.occur === 'mustNot');
+      if (filter) {
+        filters.push(filter);
+        continue;
+      }
+    }
     if (tok.key !== null && ctx.metaKeys.has(tok.key) && !ctx.fields.includes(tok.key)) {
       const filter = parseFilter(tok.key, tok.value, tok.occur === 'mustNot');
       if (filter) {
