@@ -31,8 +31,9 @@ import { FIELDS } from './index/segment-writer.js';
 import { type SegmentState, Shard, shardOf } from './index/shard.js';
 import { Wal, type WalReplay } from './index/wal.js';
 import { forEachCorpusLine } from './ingest/jsonl.js';
-import { type Bm25Params, DEFAULT_BM25, idf, validateBm25 } from './search/bm25.js';
+import { type Bm25Params, DEFAULT_BM25, validateBm25 } from './search/bm25.js';
 import { computeFeatures, type FeatureMatrix, type FeatureTerm } from './search/features.js';
+import { collectionStats, termIdf } from './search/plan.js';
 import type { Query } from './search/query.js';
 import {
   type CandidateRefs,
@@ -501,20 +502,11 @@ export class Engine {
     return parseQueryIn(this.searchContext(), text);
   }
 
-  /** BM25 idf of an analyzed term (its largest document frequency over the fields). */
-  idf(term: string): number {
-    let docCount = 0;
-    const df = new Array<number>(this.settings.fields.length).fill(0);
-    for (const shard of this.shards) {
-      for (const s of shard.segments) {
-        docCount += s.segment.docCount;
-        this.settings.fields.forEach((_, f) => {
-          const o = s.segment.lookup(f, term);
-          if (o >= 0) df[f] += s.segment.docFreq(f, o);
-        });
-      }
-    }
-    return idf(docCount, Math.max(...df));
+  /** BM25 idf of analyzed terms (each from its largest document frequency over the fields). */
+  idfs(terms: readonly string[]): number[] {
+    const segments = this.shards.flatMap((s) => s.segments.map((st) => st.segment));
+    const stats = collectionStats(segments, this.settings.fields.length);
+    return terms.map((t) => termIdf(stats, this.settings.fields.length, t));
   }
 
   private searchContext() {

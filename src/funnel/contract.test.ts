@@ -12,7 +12,7 @@ import { STAGE_MODELS, validateProfile } from './profile.js';
 import { runFunnel } from './runner.js';
 import { RerankStage } from './stages/rerank.js';
 import { RetrieveStage } from './stages/retrieve.js';
-import type { Candidate, StageContext, StageTrace } from './types.js';
+import { type Candidate, newTrace, type StageContext } from './types.js';
 
 const WORDS =
   'river forest mountain lake city harbor bridge tower garden market station valley island desert'.split(' ');
@@ -43,16 +43,7 @@ afterAll(async () => {
 
 function context(question: string, stage: string): StageContext {
   const original = engine.parse(question);
-  const trace: StageTrace = {
-    stage,
-    kind: 'rerank',
-    model: '',
-    in: 0,
-    out: 0,
-    ms: 0,
-    status: 'ok',
-    work: {},
-  };
+  const trace = newTrace(stage, { kind: 'rerank', model: '' });
   return { engine, question, original, query: original, deadline: Number.POSITIVE_INFINITY, trace };
 }
 

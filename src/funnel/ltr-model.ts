@@ -28,14 +28,26 @@ export interface LinearModel {
 /** The model shipped in the repository. */
 export const DEFAULT_MODEL_FILE = fileURLToPath(new URL('../../models/ltr.json', import.meta.url));
 
+const loaded = new Map<string, { mtimeMs: number; model: LinearModel }>();
+
+/**
+ * The model in `file`, read once per process and again only when the file changes (a funnel
+ * builds its stages per query; the model must not be read and parsed per query).
+ */
 export function readModel(file: string = DEFAULT_MODEL_FILE): LinearModel {
+  let mtimeMs: number;
   let raw: unknown;
   try {
+    mtimeMs = fs.statSync(file).mtimeMs;
+    const hit = loaded.get(file);
+    if (hit && hit.mtimeMs === mtimeMs) return hit.model;
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new InvalidArgumentError(`${file}: cannot read the ranker model: ${(err as Error).message}`);
   }
-  return validateModel(raw, file);
+  const model = validateModel(raw, file);
+  loaded.set(file, { mtimeMs, model });
+  return model;
 }
 
 export function validateModel(raw: unknown, source: string): LinearModel {
@@ -58,7 +70,7 @@ export function validateModel(raw: unknown, source: string): LinearModel {
 
 /** Scores rows of a feature matrix whose columns are `names`. */
 export function scoreRows(
-  model: LinearModel,
+  model: Pick<LinearModel, 'features' | 'mean' | 'std' | 'weights'>,
   names: readonly string[],
   values: Float64Array,
   out: Float64Array,

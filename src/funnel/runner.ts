@@ -13,7 +13,14 @@ import { describeProfile, type Profile, type StageSpec } from './profile.js';
 import { ReaderStage } from './stages/read.js';
 import { RerankStage } from './stages/rerank.js';
 import { RetrieveStage } from './stages/retrieve.js';
-import { type Candidate, OverBudget, type RankStage, type StageContext, type StageTrace } from './types.js';
+import {
+  type Candidate,
+  newTrace,
+  OverBudget,
+  type RankStage,
+  type StageContext,
+  type StageTrace,
+} from './types.js';
 
 export interface FunnelOptions {
   /** Stop after the last ranking stage: no reader. */
@@ -64,16 +71,7 @@ export async function runFunnel(
     const spec = specs[i];
     if (spec.kind === 'read' && options.noRead) break;
     const label = `${i + 1}:${spec.model}`;
-    const t: StageTrace = {
-      stage: label,
-      kind: spec.kind,
-      model: spec.model,
-      in: candidates.length,
-      out: 0,
-      ms: 0,
-      status: 'ok',
-      work: {},
-    };
+    const t = newTrace(label, spec, candidates.length);
     trace.push(t);
     const t0 = performance.now();
     const stageCtx: StageContext = { ...ctx, deadline: t0 + spec.budgetMs, trace: t };

@@ -12,12 +12,13 @@ import { Engine } from '../engine.js';
 import { readQrels, readQueries } from '../eval/beir.js';
 import type { Qrels } from '../eval/qrels.js';
 import { readLineChunks } from '../ingest/lines.js';
+import { candidateRefs } from './candidates.js';
 import type { StageSpec } from './profile.js';
 import { semanticFeatures } from './semantic.js';
-import { candidateRefs, featureTerms, withSemantic } from './stages/rerank.js';
+import { featureTerms, withSemantic } from './stages/rerank.js';
 import { expansionResources, RetrieveStage } from './stages/retrieve.js';
 import type { TrainingQuery } from './train.js';
-import type { StageTrace } from './types.js';
+import { newTrace } from './types.js';
 
 export interface CollectionData {
   name: string;
@@ -91,16 +92,7 @@ export async function collectionData(
     const grades = qrels.get(qid);
     if (!grades) continue;
     const original = engine.parse(text);
-    const trace: StageTrace = {
-      stage: `1:${retrieve.model}`,
-      kind: 'retrieve',
-      model: retrieve.model,
-      in: 0,
-      out: 0,
-      ms: 0,
-      status: 'ok',
-      work: {},
-    };
+    const trace = newTrace(`1:${retrieve.model}`, retrieve);
     const ctx = {
       engine,
       question: text,

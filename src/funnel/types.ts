@@ -39,6 +39,20 @@ export interface StageTrace {
   notes?: Record<string, unknown>;
 }
 
+/** A fresh trace entry for stage `label` running `spec` on `input` candidates. */
+export function newTrace(label: string, spec: Pick<StageSpec, 'kind' | 'model'>, input = 0): StageTrace {
+  return {
+    stage: label,
+    kind: spec.kind,
+    model: spec.model,
+    in: input,
+    out: 0,
+    ms: 0,
+    status: 'ok',
+    work: {},
+  };
+}
+
 /** What a stage sees besides its input. */
 export interface StageContext {
   engine: Engine;

@@ -11,7 +11,7 @@ import { FIELD_NORM_TABLE } from '../index/codec/field-norm.js';
 import type { Shard } from '../index/shard.js';
 import type { Bm25Params } from './bm25.js';
 import { idf, normCache } from './bm25.js';
-import { collectionStats } from './plan.js';
+import { collectionStats, termIdf } from './plan.js';
 import type { CandidateRefs } from './searcher.js';
 
 /** A query term for features: analyzed, with its weight; expansion terms are not `original`. */
@@ -83,10 +83,8 @@ export function computeFeatures(
   const originals = terms.filter((t) => t.original);
   const T = originals.length;
   // Per original term, its idf (largest field df), for idf coverage.
-  const termIdf = originals.map((t) =>
-    idf(stats.docCount, Math.max(...fields.map((_, f) => stats.docFreq(f, t.term)))),
-  );
-  const idfSum = termIdf.reduce((a, b) => a + b, 0) || 1;
+  const originalIdf = originals.map((t) => termIdf(stats, fields.length, t.term));
+  const idfSum = originalIdf.reduce((a, b) => a + b, 0) || 1;
   // Per candidate: which original terms matched anywhere / in the title (bit masks), and positions.
   const matched = new Uint32Array(n);
   const inTitle = new Uint32Array(n);
@@ -178,7 +176,7 @@ export function computeFeatures(
     for (let t = 0; t < T && t < 32; t++) {
       if (matched[i] & (1 << t)) {
         count++;
-        idfHit += termIdf[t];
+        idfHit += originalIdf[t];
       }
       if (inTitle[i] & (1 << t)) titleCount++;
     }

@@ -78,6 +78,13 @@ export function collectionStats(segments: readonly Segment[], fieldCount: number
   };
 }
 
+/** BM25 idf of a term over all fields: from its largest document frequency in any field. */
+export function termIdf(stats: CollectionStats, fieldCount: number, term: string): number {
+  let df = 0;
+  for (let f = 0; f < fieldCount; f++) df = Math.max(df, stats.docFreq(f, term));
+  return idf(stats.docCount, df);
+}
+
 export function makePlan(
   query: Query,
   stats: CollectionStats,

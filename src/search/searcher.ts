@@ -132,6 +132,17 @@ export interface CandidateRefs {
   docs: Float64Array;
 }
 
+/** Empty columns for `n` candidates. */
+export function newCandidateRefs(n: number): CandidateRefs {
+  return {
+    ids: new Array<string>(n),
+    scores: new Float64Array(n),
+    shards: new Int32Array(n),
+    seqs: new Float64Array(n),
+    docs: new Float64Array(n),
+  };
+}
+
 interface Ranked {
   query: Query;
   perShard: ShardHits[];
@@ -182,14 +193,7 @@ export function searchRefs(
   k: number,
 ): { refs: CandidateRefs; query: Query; work: SearchWork } {
   const { query, perShard, top } = rank(ctx, input, k);
-  const n = top.length;
-  const refs: CandidateRefs = {
-    ids: new Array<string>(n),
-    scores: new Float64Array(n),
-    shards: new Int32Array(n),
-    seqs: new Float64Array(n),
-    docs: new Float64Array(n),
-  };
+  const refs = newCandidateRefs(top.length);
   top.forEach(({ list, row }, i) => {
     const r = perShard[list];
     refs.ids[i] = r.ids[row];

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { readQrels } from '../../eval/beir.js';
 import type { Qrels } from '../../eval/qrels.js';
+import { scoreRows } from '../../funnel/ltr-model.js';
 import { validateProfile } from '../../funnel/profile.js';
 import { idealDcg10, ndcg10, type TrainingQuery, trainLinear } from '../../funnel/train.js';
 import { type CollectionData, collectionData, collectionIndex } from '../../funnel/train-data.js';
@@ -113,15 +114,9 @@ export function register(program: Command): void {
       const rows = data.map((held) => {
         const train = inSample ? held.queries : data.filter((d) => d !== held).flatMap((d) => d.queries);
         const model = trainLinear(train, features);
-        const F = features.length;
         const score = (q: TrainingQuery) => {
           const s = new Float64Array(q.ids.length);
-          for (let i = 0; i < q.ids.length; i++) {
-            let x = 0;
-            for (let j = 0; j < F; j++)
-              x += (model.weights[j] * (q.values[i * F + j] - model.mean[j])) / model.std[j];
-            s[i] = x;
-          }
+          scoreRows(model, features, q.values, s);
           return s;
         };
         const base = measure(held, null);

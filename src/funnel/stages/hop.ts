@@ -9,7 +9,7 @@
 
 import type { Engine } from '../../engine.js';
 import type { Clause, Query } from '../../search/query.js';
-import type { CandidateRefs } from '../../search/searcher.js';
+import { type CandidateRefs, newCandidateRefs } from '../../search/searcher.js';
 
 const ENTITY =
   /\p{Lu}[\p{L}\p{N}'’-]*(?:[ \t]+(?:(?:of|the|de|von|van|du|da|di|and|&)[ \t]+)?\p{Lu}[\p{L}\p{N}'’-]*)*/gu;
@@ -99,11 +99,13 @@ function fuse(lists: readonly { refs: CandidateRefs; weight: number }[], keep: n
     (a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
   );
   const top = ranked.slice(0, keep);
-  return {
-    ids: top.map(([id]) => id),
-    scores: Float64Array.from(top, ([, e]) => e.score),
-    shards: Int32Array.from(top, ([, e]) => e.shard),
-    seqs: Float64Array.from(top, ([, e]) => e.seq),
-    docs: Float64Array.from(top, ([, e]) => e.doc),
-  };
+  const out = newCandidateRefs(top.length);
+  top.forEach(([id, e], i) => {
+    out.ids[i] = id;
+    out.scores[i] = e.score;
+    out.shards[i] = e.shard;
+    out.seqs[i] = e.seq;
+    out.docs[i] = e.doc;
+  });
+  return out;
 }

@@ -7,7 +7,7 @@
 
 import type { FeatureTerm } from '../../search/features.js';
 import type { Query } from '../../search/query.js';
-import type { CandidateRefs } from '../../search/searcher.js';
+import { candidateRefs } from '../candidates.js';
 import { type LinearModel, readModel, scoreRows } from '../ltr-model.js';
 import type { StageSpec } from '../profile.js';
 import { SEMANTIC_FEATURES, semanticFeatures } from '../semantic.js';
@@ -26,27 +26,6 @@ export function featureTerms(original: Query, expanded: Query): FeatureTerm[] {
     out.set(c.terms[0], { term: c.terms[0], weight: c.weight, original: false });
   }
   return [...out.values()];
-}
-
-/** Candidates as the columns `Engine.features` reads. */
-export function candidateRefs(input: readonly Candidate[]): CandidateRefs {
-  const n = input.length;
-  const refs: CandidateRefs = {
-    ids: new Array<string>(n),
-    scores: new Float64Array(n),
-    shards: new Int32Array(n),
-    seqs: new Float64Array(n),
-    docs: new Float64Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const c = input[i];
-    refs.ids[i] = c.id;
-    refs.scores[i] = c.score;
-    refs.shards[i] = c.shard;
-    refs.seqs[i] = c.seq;
-    refs.docs[i] = c.doc;
-  }
-  return refs;
 }
 
 /** Appends the semantic columns to a lexical feature matrix. */

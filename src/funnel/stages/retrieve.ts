@@ -15,6 +15,7 @@ import {
   type WordNet,
 } from '../../expand/index.js';
 import type { Clause, Query } from '../../search/query.js';
+import { candidatesFromRefs } from '../candidates.js';
 import type { StageSpec } from '../profile.js';
 import type { Candidate, RankStage, StageContext } from '../types.js';
 import { secondHop } from './hop.js';
@@ -87,9 +88,10 @@ export function feedbackClauses(
     for (const [t, c] of counts) weights.set(t, (weights.get(t) ?? 0) + (docWeight * c) / a.terms.length);
   }
   // Prefer terms that are rare in the collection: a feedback term found everywhere adds nothing.
-  const scored = [...weights]
-    .filter(([t]) => !present.has(t) && t.length > 1)
-    .map(([t, w]) => [t, w * engine.idf(t)] as const)
+  const kept = [...weights].filter(([t]) => !present.has(t) && t.length > 1);
+  const idfs = engine.idfs(kept.map(([t]) => t));
+  const scored = kept
+    .map(([t, w], i) => [t, w * idfs[i]] as const)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, fbTerms);
   const top = scored[0]?.[1] ?? 1;
@@ -151,21 +153,7 @@ export class RetrieveStage implements RankStage {
     ctx.trace.work.matched = work.matched;
     ctx.trace.work.clauses = query.clauses.length;
     ctx.trace.notes = notes;
-    const out: Candidate[] = new Array(refs.ids.length);
-    const label = ctx.trace.stage;
-    for (let i = 0; i < refs.ids.length; i++) {
-      const score = refs.scores[i];
-      out[i] = {
-        id: refs.ids[i],
-        shard: refs.shards[i],
-        seq: refs.seqs[i],
-        doc: refs.docs[i],
-        score,
-        scores: { [label]: score },
-        features: {},
-      };
-    }
-    return out;
+    return candidatesFromRefs(refs, ctx.trace.stage);
   }
 }
 

@@ -130,31 +130,13 @@ export class PostingsCursor {
 
   /** Reads the current document's positions into `out` (length >= freq); returns freq. */
   positions(out: Int32Array): number {
-    const bytes = this.positionBytes;
-    let p = this.posPos;
-    let prev = 0;
-    for (let i = 0; i < this.freq; i++) {
-      let b = bytes[p++];
-      let v = b & 0x7f;
-      let shift = 7;
-      while (b >= 0x80) {
-        b = bytes[p++];
-        v += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-      }
-      prev += v;
-      out[i] = prev;
-    }
-    this.posPos = p;
+    this.posPos = readPositions(this.positionBytes, this.posPos, this.freq, out, this.freq);
     this.positionsRead = true;
     return this.freq;
   }
 
   private skipPositions(): void {
-    const bytes = this.positionBytes;
-    let p = this.posPos;
-    for (let i = 0; i < this.freq; i++) while (bytes[p++] >= 0x80);
-    this.posPos = p;
+    this.posPos = skipVarints(this.positionBytes, this.posPos, this.freq);
     this.positionsRead = true;
   }
 
@@ -185,31 +167,40 @@ export class PositionsReader {
 
   /** Skips `count` positions. */
   skip(count: number): void {
-    const bytes = this.bytes;
-    let p = this.pos;
-    for (let i = 0; i < count; i++) while (bytes[p++] >= 0x80);
-    this.pos = p;
+    this.pos = skipVarints(this.bytes, this.pos, count);
   }
 
   /** Reads the next `freq` positions into `out` (at most out.length kept; all consumed); returns how many kept. */
   read(freq: number, out: Int32Array): number {
-    const bytes = this.bytes;
-    let p = this.pos;
-    let prev = 0;
     const keep = Math.min(freq, out.length);
-    for (let i = 0; i < freq; i++) {
-      let b = bytes[p++];
-      let v = b & 0x7f;
-      let shift = 7;
-      while (b >= 0x80) {
-        b = bytes[p++];
-        v += (b & 0x7f) * 2 ** shift;
-        shift += 7;
-      }
-      prev += v;
-      if (i < keep) out[i] = prev;
-    }
-    this.pos = p;
+    this.pos = readPositions(this.bytes, this.pos, freq, out, keep);
     return keep;
   }
+}
+
+/** Passes over `count` varints from byte `p`; returns where the next one starts. */
+function skipVarints(bytes: Uint8Array, p: number, count: number): number {
+  for (let i = 0; i < count; i++) while (bytes[p++] >= 0x80);
+  return p;
+}
+
+/**
+ * Decodes one document's `freq` position deltas from byte `p` into absolute positions, keeping the
+ * first `keep` in `out`; returns where the next document's positions start.
+ */
+function readPositions(bytes: Uint8Array, p: number, freq: number, out: Int32Array, keep: number): number {
+  let prev = 0;
+  for (let i = 0; i < freq; i++) {
+    let b = bytes[p++];
+    let v = b & 0x7f;
+    let shift = 7;
+    while (b >= 0x80) {
+      b = bytes[p++];
+      v += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    prev += v;
+    if (i < keep) out[i] = prev;
+  }
+  return p;
 }

@@ -6,8 +6,8 @@
  */
 
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ChatChunk, ChatMessage, ToolDefinition } from '../chat-types.js';
+import { listenLoopback } from './loopback.js';
 
 /** The body of a chat-completions request, as the server saw it. */
 export interface CompletionBody {
@@ -137,15 +137,5 @@ export async function startProtocolServer(
       res.end(JSON.stringify(reply.json));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenLoopback(server)), requests };
 }

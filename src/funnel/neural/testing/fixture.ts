@@ -7,12 +7,12 @@
 
 import * as fs from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Engine } from '../../../engine.js';
+import { listenLoopback } from '../../../reader/testing/loopback.js';
 import type { StageSpec } from '../../profile.js';
-import type { Candidate, StageContext, StageTrace } from '../../types.js';
+import { type Candidate, newTrace, type StageContext } from '../../types.js';
 
 export const DOCS = [
   {
@@ -88,16 +88,7 @@ export function stageContext(
   spec: StageSpec,
   signal?: AbortSignal,
 ): StageContext {
-  const trace: StageTrace = {
-    stage: `2:${spec.model}`,
-    kind: 'rerank',
-    model: spec.model,
-    in: 0,
-    out: 0,
-    ms: 0,
-    status: 'ok',
-    work: {},
-  };
+  const trace = newTrace(`2:${spec.model}`, spec);
   const query = engine.parse(question);
   return {
     engine,
@@ -151,15 +142,5 @@ export async function startJsonServer(
       res.end(JSON.stringify(reply.json));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenLoopback(server)), requests };
 }
