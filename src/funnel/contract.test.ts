@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
+import { CandidateSet } from './candidate-set.js';
 import { STAGE_MODELS, validateProfile } from './profile.js';
 import { runFunnel } from './runner.js';
 import { RerankStage } from './stages/rerank.js';
@@ -47,7 +48,8 @@ function context(question: string, stage: string): StageContext {
   return { engine, question, original, query: original, deadline: Number.POSITIVE_INFINITY, trace };
 }
 
-function checkRanked(out: Candidate[], keep: number, label: string): void {
+function checkRanked(set: CandidateSet, keep: number, label: string): void {
+  const out: Candidate[] = set.toArray();
   expect(out.length).toBeLessThanOrEqual(keep);
   for (let i = 1; i < out.length; i++) expect(out[i - 1].score).toBeGreaterThanOrEqual(out[i].score);
   for (const c of out) expect(c.scores[label]).toBe(c.score);
@@ -61,7 +63,7 @@ describe('stage contract', () => {
     it(`retrieve ${model}: sorted, at most keep, its score recorded`, async () => {
       const spec = validateProfile({ stages: [{ kind: 'retrieve', model, keep: 40 }] }, 'c').stages[0];
       const ctx = context(question, `1:${model}`);
-      const out = await new RetrieveStage(spec).run([], ctx);
+      const out = await new RetrieveStage(spec).run(CandidateSet.empty(), ctx);
       expect(out.length).toBeGreaterThan(0);
       checkRanked(out, 40, `1:${model}`);
       expect(ctx.trace.work.postings).toBeGreaterThan(0);
@@ -72,11 +74,9 @@ describe('stage contract', () => {
     const retrieve = validateProfile({ stages: [{ kind: 'retrieve', model: 'bm25', keep: 60 }] }, 'c')
       .stages[0];
     const ctx = context(question, '1:bm25');
-    const input = (await new RetrieveStage(retrieve).run([], ctx)).map((c) => ({
-      ...c,
-      features: { earlier: 1 },
-    }));
-    const before = JSON.stringify(input);
+    const retrieved = await new RetrieveStage(retrieve).run(CandidateSet.empty(), ctx);
+    const input = CandidateSet.from(retrieved.toArray().map((c) => ({ ...c, features: { earlier: 1 } })));
+    const before = JSON.stringify(input.toArray());
     const spec = validateProfile(
       {
         stages: [
@@ -88,12 +88,12 @@ describe('stage contract', () => {
     ).stages[1];
     const out = await new RerankStage(spec).run(input, { ...ctx, trace: { ...ctx.trace, stage: '2:ltr' } });
     checkRanked(out, 10, '2:ltr');
-    for (const c of out) {
+    for (const c of out.toArray()) {
       expect(c.scores['1:bm25']).toBeTypeOf('number');
       expect(c.features.earlier).toBe(1);
       expect(c.features.proximity).toBeTypeOf('number');
     }
-    expect(JSON.stringify(input)).toBe(before);
+    expect(JSON.stringify(input.toArray())).toBe(before);
   });
 
   it('a stage past its budget passes the previous order on, cut to its width, and says so', async () => {

@@ -8,6 +8,7 @@
 
 import type { Engine } from '../engine.js';
 import type { ReadResult } from '../reader/types.js';
+import { CandidateSet } from './candidate-set.js';
 import { isNeuralModel, neuralStage } from './neural/index.js';
 import { describeProfile, type Profile, type StageSpec } from './profile.js';
 import { ReaderStage } from './stages/read.js';
@@ -56,7 +57,7 @@ export async function runFunnel(
   const started = performance.now();
   const original = engine.parse(question);
   const trace: StageTrace[] = [];
-  let candidates: Candidate[] = [];
+  let candidates = CandidateSet.empty();
   let answer: ReadResult | undefined;
   const ctx: Omit<StageContext, 'deadline' | 'trace'> = {
     engine,
@@ -77,7 +78,8 @@ export async function runFunnel(
     const stageCtx: StageContext = { ...ctx, deadline: t0 + spec.budgetMs, trace: t };
     try {
       if (spec.kind === 'read') {
-        answer = await withBudget(new ReaderStage(spec).read(candidates, stageCtx), label, spec.budgetMs);
+        const passages = candidates.toArray(spec.keep);
+        answer = await withBudget(new ReaderStage(spec).read(passages, stageCtx), label, spec.budgetMs);
         t.out = answer.citations.length;
       } else {
         const out = await withBudget(rankStage(spec).run(candidates, stageCtx), label, spec.budgetMs);
@@ -90,12 +92,12 @@ export async function runFunnel(
       t.status = err instanceof OverBudget ? 'over budget' : 'failed';
       t.error = (err as Error).message;
       if (spec.kind !== 'read') {
-        candidates = candidates.slice(0, spec.keep);
+        candidates = candidates.head(spec.keep);
         t.out = candidates.length;
       } else if (spec.model !== 'extractive' && spec.model !== 'none') {
         // The query still answers: the extractive reader needs no model.
         const fallback = { ...spec, model: 'extractive', options: {} };
-        answer = await new ReaderStage(fallback).read(candidates, {
+        answer = await new ReaderStage(fallback).read(candidates.toArray(spec.keep), {
           ...ctx,
           deadline: Number.POSITIVE_INFINITY,
           trace: t,
@@ -109,7 +111,7 @@ export async function runFunnel(
   return {
     profile: profile.name,
     funnel: describeProfile(profile),
-    hits: candidates,
+    hits: candidates.toArray(),
     answer,
     trace,
     ms: performance.now() - started,

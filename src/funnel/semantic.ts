@@ -9,6 +9,7 @@
 
 import type { Engine } from '../engine.js';
 import type { Embeddings } from '../expand/index.js';
+import type { CandidateRefs } from '../search/searcher.js';
 
 export const SEMANTIC_FEATURES = ['semantic', 'semantic_title'] as const;
 
@@ -64,19 +65,20 @@ function cosine(a: Float32Array | null, b: Float32Array | null): number {
 /** Per candidate, [semantic, semantic_title] (row-major). */
 export function semanticFeatures(
   engine: Engine,
-  candidates: readonly { shard: number; seq: number; doc: number }[],
+  candidates: Pick<CandidateRefs, 'shards' | 'seqs' | 'docs'>,
   question: string,
   emb: Embeddings,
 ): Float64Array {
   const memo = new VectorMemo(emb);
   const dims = emb.dimensions;
   const q = textVector(question, memo, dims);
-  const out = new Float64Array(candidates.length * SEMANTIC_FEATURES.length);
-  candidates.forEach((c, i) => {
-    const doc = engine.documentAt(c.shard, c.seq, c.doc);
-    if (!doc) return;
+  const n = candidates.docs.length;
+  const out = new Float64Array(n * SEMANTIC_FEATURES.length);
+  for (let i = 0; i < n; i++) {
+    const doc = engine.documentAt(candidates.shards[i], candidates.seqs[i], candidates.docs[i]);
+    if (!doc) continue;
     out[i * 2] = cosine(q, textVector(`${doc.title} ${doc.text.slice(0, MAX_CHARS)}`, memo, dims));
     out[i * 2 + 1] = cosine(q, textVector(doc.title, memo, dims));
-  });
+  }
   return out;
 }

@@ -12,7 +12,7 @@ import { Engine } from '../engine.js';
 import { readQrels, readQueries } from '../eval/beir.js';
 import type { Qrels } from '../eval/qrels.js';
 import { readLineChunks } from '../ingest/lines.js';
-import { candidateRefs } from './candidates.js';
+import { CandidateSet } from './candidate-set.js';
 import type { StageSpec } from './profile.js';
 import { semanticFeatures } from './semantic.js';
 import { featureTerms, withSemantic } from './stages/rerank.js';
@@ -101,17 +101,13 @@ export async function collectionData(
       deadline: Number.POSITIVE_INFINITY,
       trace,
     };
-    const candidates = await stage.run([], ctx);
-    const refs = candidateRefs(candidates);
+    const candidates = await stage.run(CandidateSet.empty(), ctx);
+    const refs = candidates.refs();
     const m = engine.features(refs, featureTerms(original, ctx.query));
     let values = m.values;
     names = m.names;
     if (embeddings) {
-      ({ names, values } = withSemantic(
-        m.names,
-        m.values,
-        semanticFeatures(engine, candidates, text, embeddings),
-      ));
+      ({ names, values } = withSemantic(m.names, m.values, semanticFeatures(engine, refs, text, embeddings)));
     }
     out.push({ group: path.basename(collectionDir), qid, ids: refs.ids, values, grades });
   }

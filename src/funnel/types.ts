@@ -7,6 +7,7 @@
 import type { Engine } from '../engine.js';
 import type { ReadResult } from '../reader/types.js';
 import type { Query } from '../search/query.js';
+import type { CandidateSet } from './candidate-set.js';
 import type { StageSpec } from './profile.js';
 
 export interface Candidate {
@@ -71,6 +72,12 @@ export interface StageContext {
 }
 
 export interface RankStage {
+  readonly spec: StageSpec;
+  run(input: CandidateSet, ctx: StageContext): Promise<CandidateSet>;
+}
+
+/** A stage that works on candidate objects (a model call over a few hundred at most). */
+export interface ObjectRankStage {
   readonly spec: StageSpec;
   run(input: Candidate[], ctx: StageContext): Promise<Candidate[]>;
 }

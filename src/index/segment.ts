@@ -7,6 +7,7 @@
 
 import type { MetaValue, StoredDocument } from '../types.js';
 import { type DecodeState, decodeChunk, PositionsReader, PostingsCursor } from './codec/postings.js';
+import { idKey } from './id-key.js';
 import { MetaIndex } from './meta-index.js';
 import type { StoredColumn } from './stored-column.js';
 import type { TermDictionary } from './term-dictionary.js';
@@ -118,6 +119,19 @@ export class Segment {
       this.idCache = list;
     }
     return this.idCache;
+  }
+
+  private keyCache: Float64Array | null = null;
+
+  /** Every doc's tie key (`idKey` of its id), computed once and kept: 8 bytes per doc. */
+  idKeys(): Float64Array {
+    if (!this.keyCache) {
+      const ids = this.idList();
+      const keys = new Float64Array(this.docCount);
+      for (let d = 0; d < this.docCount; d++) keys[d] = idKey(ids[d]);
+      this.keyCache = keys;
+    }
+    return this.keyCache;
   }
 
   metaOf(doc: number): Record<string, MetaValue | MetaValue[]> {

@@ -88,7 +88,13 @@ export function computeFeatures(
   // Per candidate: which original terms matched anywhere / in the title (bit masks), and positions.
   const matched = new Uint32Array(n);
   const inTitle = new Uint32Array(n);
-  const positions: (Int32Array[] | null)[] = new Array(n).fill(null);
+  // Positions of original term t in candidate i: pool[start[i*T+t] .. +count[i*T+t]], no object per
+  // candidate (30,000 candidates × a few terms would be 100,000 small arrays for the collector).
+  const TT = Math.min(T, 32);
+  const posStart = new Int32Array(n * TT);
+  const posCount = new Int32Array(n * TT);
+  let pool = new Int32Array(Math.max(1024, n * 4));
+  let poolUsed = 0;
   const scratch = new Int32Array(MAX_POSITIONS);
 
   // Group candidates by segment.
@@ -148,12 +154,15 @@ export function computeFeatures(
               skip = 0;
               const kept = reader.read(tf, scratch);
               work.positions += kept;
-              let lists = positions[row];
-              if (!lists) {
-                lists = new Array<Int32Array>(T);
-                positions[row] = lists;
+              if (poolUsed + kept > pool.length) {
+                const grown = new Int32Array(pool.length * 2 + kept);
+                grown.set(pool.subarray(0, poolUsed));
+                pool = grown;
               }
-              lists[originalIndex] = scratch.slice(0, kept);
+              pool.set(scratch.subarray(0, kept), poolUsed);
+              posStart[row * TT + originalIndex] = poolUsed;
+              posCount[row * TT + originalIndex] = kept;
+              poolUsed += kept;
             } else {
               skip += tf;
             }
@@ -183,14 +192,16 @@ export function computeFeatures(
     values[base + 4] = T > 0 ? count / T : 0;
     values[base + 5] = idfHit / idfSum;
     values[base + 6] = T > 0 ? titleCount / T : 0;
-    const lists = positions[i];
-    if (lists) {
-      const present = lists.filter((l) => l !== undefined);
-      if (present.length >= 2) {
-        const window = smallestWindow(present);
-        values[base + 7] = present.length / window;
-        values[base + 8] = orderedPairs(lists) / (T - 1);
+    let present = 0;
+    for (let t = 0; t < TT; t++) if (posCount[i * TT + t] > 0) present++;
+    if (present >= 2) {
+      const lists = new Array<Int32Array | undefined>(TT);
+      for (let t = 0; t < TT; t++) {
+        const c = posCount[i * TT + t];
+        if (c > 0) lists[t] = pool.subarray(posStart[i * TT + t], posStart[i * TT + t] + c);
       }
+      values[base + 7] = present / smallestWindow(lists.filter((l) => l !== undefined));
+      values[base + 8] = orderedPairs(lists) / (T - 1);
     }
   }
   return { names: FEATURES, values, work };

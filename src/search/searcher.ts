@@ -48,6 +48,8 @@ export interface SearchResult {
 export interface ShardHits {
   ids: string[];
   scores: Float64Array;
+  /** Tie keys (`index/id-key`): equal scores are ordered by key, then id. */
+  keys: Float64Array;
   /** Segment seq and doc number of each hit, to fetch stored fields. */
   seqs: Float64Array;
   docs: Float64Array;
@@ -69,11 +71,14 @@ export function searchShard(shard: Shard, plan: Plan, k: number): ShardHits {
   let matched = 0;
   for (let s = 0; s < states.length; s++) {
     const base = s * 2 ** 32;
-    const work = scoreSegment(states[s], plan, scratch, (score, doc) => topk.offer(score, base + doc));
+    const keys = states[s].segment.idKeys();
+    const work = scoreSegment(states[s], plan, scratch, (score, doc) =>
+      topk.offer(score, base + doc, keys[doc]),
+    );
     postings += work.postings;
     matched += work.matched;
   }
-  const { scores, refs } = topk.drain();
+  const { scores, refs, keys } = topk.drain();
   const n = scores.length;
   const ids: string[] = new Array(n);
   const seqs = new Float64Array(n);
@@ -85,7 +90,7 @@ export function searchShard(shard: Shard, plan: Plan, k: number): ShardHits {
     seqs[i] = states[s].seq;
     docs[i] = doc;
   }
-  return { ids, scores, seqs, docs, postings, matched, segments: states.length };
+  return { ids, scores, keys, seqs, docs, postings, matched, segments: states.length };
 }
 
 /** A hit's place: which shard's list, which row. */
@@ -94,7 +99,7 @@ interface Pick {
   row: number;
 }
 
-/** k-way merge of shard lists sorted by (score desc, id asc); keeps the first k. */
+/** k-way merge of shard lists sorted by (score desc, key asc, id asc); keeps the first k. */
 function mergeSorted(lists: readonly ShardHits[], k: number): Pick[] {
   const out: Pick[] = [];
   const pos = new Array<number>(lists.length).fill(0);
@@ -108,7 +113,12 @@ function mergeSorted(lists: readonly ShardHits[], k: number): Pick[] {
       }
       const a = lists[i].scores[pos[i]];
       const b = lists[best].scores[pos[best]];
-      if (a > b || (a === b && lists[i].ids[pos[i]] < lists[best].ids[pos[best]])) best = i;
+      if (a > b) best = i;
+      else if (a === b) {
+        const ka = lists[i].keys[pos[i]];
+        const kb = lists[best].keys[pos[best]];
+        if (ka < kb || (ka === kb && lists[i].ids[pos[i]] < lists[best].ids[pos[best]])) best = i;
+      }
     }
     if (best < 0) break;
     out.push({ list: best, row: pos[best]++ });

@@ -1,28 +1,45 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { idKey } from '../index/id-key.js';
 import { TopK } from './top-k.js';
 
 describe('TopK', () => {
-  it('keeps exactly what a full sort by (score desc, key asc) keeps, for any k and any ties', () => {
+  it('keeps exactly what a full sort by (score desc, key asc, name asc) keeps, for any k and any ties', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 500 }),
         fc.integer({ min: 1, max: 120 }),
         (scores, k) => {
-          const key = (ref: number) => `id-${String(ref).padStart(4, '0')}`;
-          const top = new TopK(k, key);
+          // Keys collide in threes, so the name decides within a group (names run backwards).
+          const key = (ref: number) => Math.floor(ref / 3);
+          const name = (ref: number) => `id-${String(999 - ref).padStart(4, '0')}`;
+          const top = new TopK(k, name);
           scores.forEach((s, ref) => {
-            top.offer(s / 4, ref);
+            top.offer(s / 4, ref, key(ref));
           });
           const expected = scores
             .map((s, ref) => ({ score: s / 4, ref }))
-            .sort((a, b) => b.score - a.score || a.ref - b.ref)
+            .sort((a, b) => b.score - a.score || key(a.ref) - key(b.ref) || b.ref - a.ref)
             .slice(0, k);
-          const { scores: gotScores, refs } = top.drain();
+          const { scores: gotScores, refs, keys } = top.drain();
           expect(Array.from(refs, (ref, i) => ({ score: gotScores[i], ref }))).toEqual(expected);
+          expect(Array.from(keys)).toEqual(expected.map((e) => key(e.ref)));
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('idKey is a stable 52-bit integer that tells ids apart', () => {
+    expect(idKey('doc-1')).toBe(idKey('doc-1'));
+    const seen = new Set<number>();
+    let bad = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const k = idKey(`doc-${i}`);
+      if (!(Number.isSafeInteger(k) && k >= 0 && k < 2 ** 52)) bad++;
+      seen.add(k);
+    }
+    expect(bad).toBe(0);
+    expect(seen.size).toBe(100_000);
   });
 });

@@ -3,70 +3,91 @@
  * Keeps the k best (score, ref) pairs of a stream, as tantivy's TopNComputer: candidates go into a
  * buffer of 2k; when it is full, a quickselect finds the k-th best score, the buffer is cut back
  * to the k best and that score becomes the threshold, below which later candidates are dropped at
- * once. O(n) for n candidates whatever k is, which matters for stage 1's k = 30,000. Ties on score
- * are broken by a caller-given key (the external id), smaller first, so results are deterministic
- * and identical however documents are spread over shards and segments.
+ * once. O(n) for n candidates whatever k is, which matters for stage 1's k = 30,000.
+ *
+ * Ties on score are broken by a numeric key, smaller first (the searcher passes a 52-bit hash of
+ * the external id, `index/id-key`), and equal keys by a caller-given string (the id itself), so
+ * results are deterministic and identical however documents are spread over shards and segments.
+ * Numbers, not strings, decide nearly every tie: deep in a 30,000-wide list most scores are tied.
  */
+
+import { rankOrder } from './rank-order.js';
 
 export class TopK {
   readonly k: number;
   private scores: Float64Array;
   private refs: Float64Array;
+  private keys: Float64Array;
   private size = 0;
   /** Candidates scoring below this cannot make the top k. */
   private threshold = Number.NEGATIVE_INFINITY;
-  private readonly tieKey: (ref: number) => string;
+  private readonly tieName: (ref: number) => string;
   private readonly scratch: Float64Array;
 
-  constructor(k: number, tieKey: (ref: number) => string) {
+  constructor(k: number, tieName: (ref: number) => string) {
     this.k = Math.max(0, k);
     const cap = Math.max(64, 2 * this.k);
     this.scores = new Float64Array(cap);
     this.refs = new Float64Array(cap);
+    this.keys = new Float64Array(cap);
     this.scratch = new Float64Array(cap);
-    this.tieKey = tieKey;
+    this.tieName = tieName;
   }
 
-  offer(score: number, ref: number): void {
+  /** Offers a candidate; `key` breaks score ties (smaller first). */
+  offer(score: number, ref: number, key: number): void {
     if (score < this.threshold || this.k === 0) return;
     if (this.size === this.scores.length) this.truncate();
     this.scores[this.size] = score;
+    this.keys[this.size] = key;
     this.refs[this.size++] = ref;
   }
 
-  /** The kept pairs, best first (score descending, then key ascending), as two parallel arrays. */
-  drain(): { scores: Float64Array; refs: Float64Array } {
+  /** The kept triples, best first (score descending, then key ascending), as parallel arrays. */
+  drain(): { scores: Float64Array; refs: Float64Array; keys: Float64Array } {
     if (this.size > this.k) this.truncate();
-    const { scores, refs } = this;
+    const { scores, refs, keys } = this;
     const n = this.size;
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    // Numbers only first; keys are looked up for runs of equal scores alone.
-    order.sort((a, b) => scores[b] - scores[a]);
-    for (let i = 0; i < n; ) {
-      let j = i + 1;
-      while (j < n && scores[order[j]] === scores[order[i]]) j++;
-      if (j - i > 1) {
-        const run = this.byKey(Array.from(order.subarray(i, j)), (o) => refs[o]);
-        for (let r = 0; r < run.length; r++) order[i + r] = run[r];
-      }
-      i = j;
-    }
+    const order = rankOrder(scores, keys, n);
+    this.nameTies(order, scores, keys, refs);
     const m = Math.min(n, this.k);
-    const outScores = new Float64Array(m);
-    const outRefs = new Float64Array(m);
+    const out = { scores: new Float64Array(m), refs: new Float64Array(m), keys: new Float64Array(m) };
     for (let i = 0; i < m; i++) {
-      outScores[i] = scores[order[i]];
-      outRefs[i] = refs[order[i]];
+      const o = order[i];
+      out.scores[i] = scores[o];
+      out.refs[i] = refs[o];
+      out.keys[i] = keys[o];
     }
-    return { scores: outScores, refs: outRefs };
+    return out;
   }
 
-  /** Sorts items by the key of their ref, each key looked up once. */
-  private byKey(items: number[], refOf: (item: number) => number): number[] {
-    const keyed = items.map((item) => ({ item, key: this.tieKey(refOf(item)) }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return keyed.map((x) => x.item);
+  /**
+   * Orders by name each run of rows of `order` with equal score and key (a hash collision, so
+   * rare). Arrays are indexed by row.
+   */
+  private nameTies(
+    order: Int32Array,
+    scores: ArrayLike<number>,
+    keys: ArrayLike<number>,
+    refs: ArrayLike<number>,
+  ): void {
+    const same = (i: number) =>
+      scores[order[i]] === scores[order[i - 1]] && keys[order[i]] === keys[order[i - 1]];
+    for (let i = 1; i < order.length; ) {
+      if (!same(i)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < order.length && same(j)) j++;
+      const run = Array.from(order.subarray(i - 1, j)).sort((a, b) => {
+        const x = this.tieName(refs[a]);
+        const y = this.tieName(refs[b]);
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      order.set(run, i - 1);
+      i = j;
+    }
   }
 
   /** Cuts the buffer back to the k best and raises the threshold to the k-th best score. */
@@ -77,21 +98,30 @@ export class TopK {
     const s = this.scratch;
     s.set(this.scores.subarray(0, n));
     const kth = selectDescending(s, n, k - 1);
-    const { scores, refs } = this;
+    const { scores, refs, keys } = this;
     let w = 0;
-    const ties: number[] = [];
+    const tieKeys: number[] = [];
+    const tieRefs: number[] = [];
     for (let i = 0; i < n; i++) {
       if (scores[i] > kth) {
         scores[w] = scores[i];
+        keys[w] = keys[i];
         refs[w++] = refs[i];
-      } else if (scores[i] === kth) ties.push(refs[i]);
+      } else if (scores[i] === kth) {
+        tieKeys.push(keys[i]);
+        tieRefs.push(refs[i]);
+      }
     }
     // Among equal scores at the boundary, keep the smallest keys.
     const need = k - w;
-    const kept = ties.length > need ? this.byKey(ties, (ref) => ref) : ties;
-    for (let i = 0; i < need && i < kept.length; i++) {
+    const tk = Float64Array.from(tieKeys);
+    const zeros = new Float64Array(tk.length);
+    const order = rankOrder(zeros, tk, tk.length);
+    if (order.length > need) this.nameTies(order, zeros, tk, tieRefs);
+    for (let i = 0; i < need && i < order.length; i++) {
       scores[w] = kth;
-      refs[w++] = kept[i];
+      keys[w] = tieKeys[order[i]];
+      refs[w++] = tieRefs[order[i]];
     }
     this.size = w;
     this.threshold = kth;

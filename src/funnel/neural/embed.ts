@@ -15,7 +15,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { estimateTokens } from '../../reader/budget.js';
 import type { StageSpec } from '../profile.js';
-import type { Candidate, RankStage, StageContext } from '../types.js';
+import type { Candidate, ObjectRankStage, StageContext } from '../types.js';
 import { callLimits, count, judgedPassages, minMax, optionSource, passageInput, ranked } from './common.js';
 import { endpointFromOptions, type JsonEndpoint } from './http.js';
 import { numberOption, type OptionSource, requiredString } from './options.js';
@@ -55,7 +55,7 @@ function prefixOption(src: OptionSource, name: string): string {
   return v;
 }
 
-export class EmbedStage implements RankStage {
+export class EmbedStage implements ObjectRankStage {
   constructor(
     readonly spec: StageSpec,
     private readonly env: Record<string, string | undefined> = process.env,

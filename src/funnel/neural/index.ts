@@ -6,8 +6,9 @@
  */
 
 import { InvalidArgumentError } from '../../errors.js';
+import { CandidateSet } from '../candidate-set.js';
 import type { StageSpec } from '../profile.js';
-import type { RankStage } from '../types.js';
+import type { ObjectRankStage, RankStage } from '../types.js';
 import { EmbedStage } from './embed.js';
 import { LlmRerankStage } from './llm-rerank.js';
 import { RerankApiStage } from './rerank-api.js';
@@ -29,12 +30,20 @@ export function isNeuralModel(spec: StageSpec): boolean {
 export function neuralStage(spec: StageSpec): RankStage {
   switch (spec.model) {
     case 'embed':
-      return new EmbedStage(spec);
+      return onObjects(new EmbedStage(spec));
     case 'rerank-api':
-      return new RerankApiStage(spec);
+      return onObjects(new RerankApiStage(spec));
     case 'llm-rerank':
-      return new LlmRerankStage(spec);
+      return onObjects(new LlmRerankStage(spec));
     default:
       throw new InvalidArgumentError(`no neural rerank model ${JSON.stringify(spec.model)}`);
   }
+}
+
+/** A stage over candidate objects, run on columns. */
+function onObjects(stage: ObjectRankStage): RankStage {
+  return {
+    spec: stage.spec,
+    run: async (input, ctx) => CandidateSet.from(await stage.run(input.toArray(), ctx)),
+  };
 }

@@ -21,7 +21,7 @@ import { OpenAIClient } from '../../reader/openai-client.js';
 import { neutralise, passageBlock } from '../../reader/prompt.js';
 import type { Passage } from '../../reader/types.js';
 import type { StageSpec } from '../profile.js';
-import { type Candidate, OverBudget, type RankStage, type StageContext } from '../types.js';
+import { type Candidate, type ObjectRankStage, OverBudget, type StageContext } from '../types.js';
 import { count, cut, judgedPassages, optionSource } from './common.js';
 import { ModelEndpointError } from './http.js';
 import { numberOption, stringOption } from './options.js';
@@ -68,7 +68,7 @@ export function parsePermutation(reply: string, n: number): { order: number[]; n
   return { order, named };
 }
 
-export class LlmRerankStage implements RankStage {
+export class LlmRerankStage implements ObjectRankStage {
   constructor(
     readonly spec: StageSpec,
     private readonly env: Record<string, string | undefined> = process.env,

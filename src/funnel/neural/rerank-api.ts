@@ -16,7 +16,7 @@
 
 import { estimateTokens } from '../../reader/budget.js';
 import type { StageSpec } from '../profile.js';
-import type { Candidate, RankStage, StageContext } from '../types.js';
+import type { Candidate, ObjectRankStage, StageContext } from '../types.js';
 import { callLimits, count, judgedPassages, optionSource, passageInput, ranked } from './common.js';
 import { endpointFromOptions, type JsonEndpoint } from './http.js';
 import { numberOption, requiredString } from './options.js';
@@ -24,7 +24,7 @@ import { numberOption, requiredString } from './options.js';
 /** Feature holding each candidate's relevance score from the cross-encoder. */
 export const RERANK_FEATURE = 'rerank_relevance';
 
-export class RerankApiStage implements RankStage {
+export class RerankApiStage implements ObjectRankStage {
   constructor(
     readonly spec: StageSpec,
     private readonly env: Record<string, string | undefined> = process.env,

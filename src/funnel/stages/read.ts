@@ -10,7 +10,7 @@ import { ExtractiveReader } from '../../reader/extractive-reader.js';
 import { LlmReader } from '../../reader/llm-reader.js';
 import { OpenAIClient } from '../../reader/openai-client.js';
 import type { Passage, Reader, ReadResult } from '../../reader/types.js';
-import { candidatesFromRefs } from '../candidates.js';
+import { CandidateSet } from '../candidate-set.js';
 import { toPassages } from '../passages.js';
 import type { StageSpec } from '../profile.js';
 import type { Candidate, ReadStage, StageContext } from '../types.js';
@@ -26,7 +26,7 @@ export class ReaderStage implements ReadStage {
     const reader = this.reader(documentText);
     const search = async (q: string): Promise<Passage[]> => {
       const r = engine.retrieve(q, 10);
-      const found = candidatesFromRefs(r.refs);
+      const found = CandidateSet.fromRefs(r.refs).toArray();
       const qTerms = new Set(r.query.clauses.flatMap((c) => c.terms));
       return toPassages(engine, found, qTerms, 10);
     };

@@ -7,11 +7,11 @@
 
 import type { FeatureTerm } from '../../search/features.js';
 import type { Query } from '../../search/query.js';
-import { candidateRefs } from '../candidates.js';
+import type { CandidateSet } from '../candidate-set.js';
 import { type LinearModel, readModel, scoreRows } from '../ltr-model.js';
 import type { StageSpec } from '../profile.js';
 import { SEMANTIC_FEATURES, semanticFeatures } from '../semantic.js';
-import type { Candidate, RankStage, StageContext } from '../types.js';
+import type { RankStage, StageContext } from '../types.js';
 import { expansionResources } from './retrieve.js';
 
 /** Feature terms of a query: its plain terms as originals, clauses marked as expansions as such. */
@@ -50,10 +50,10 @@ export class RerankStage implements RankStage {
 
   constructor(readonly spec: StageSpec) {}
 
-  async run(input: Candidate[], ctx: StageContext): Promise<Candidate[]> {
+  async run(input: CandidateSet, ctx: StageContext): Promise<CandidateSet> {
     const file = this.spec.options.modelFile;
     this.model ??= readModel(typeof file === 'string' ? file : undefined);
-    const refs = candidateRefs(input);
+    const refs = input.refs();
     const terms = featureTerms(ctx.original, ctx.query);
     const m = ctx.engine.features(refs, terms);
     ctx.trace.work.featuresComputed = m.values.length;
@@ -67,24 +67,12 @@ export class RerankStage implements RankStage {
       ({ names, values } = withSemantic(
         m.names,
         m.values,
-        semanticFeatures(ctx.engine, input, ctx.question, embeddings),
+        semanticFeatures(ctx.engine, refs, ctx.question, embeddings),
       ));
       ctx.trace.work.documentsRead = input.length;
     }
     const scores = new Float64Array(input.length);
     scoreRows(this.model, names, values, scores);
-    const F = names.length;
-    const label = ctx.trace.stage;
-    // Rank row numbers; build result objects for the kept rows only.
-    const order = Array.from({ length: input.length }, (_, i) => i);
-    order.sort(
-      (a, b) => scores[b] - scores[a] || (input[a].id < input[b].id ? -1 : input[a].id > input[b].id ? 1 : 0),
-    );
-    return order.slice(0, this.spec.keep).map((i) => {
-      const c = input[i];
-      const features = { ...c.features };
-      for (let j = 0; j < F; j++) features[names[j]] = values[i * F + j];
-      return { ...c, score: scores[i], scores: { ...c.scores, [label]: scores[i] }, features };
-    });
+    return input.rank(ctx.trace.stage, scores, this.spec.keep, { names, values });
   }
 }

@@ -15,9 +15,9 @@ import {
   type WordNet,
 } from '../../expand/index.js';
 import type { Clause, Query } from '../../search/query.js';
-import { candidatesFromRefs } from '../candidates.js';
+import { CandidateSet } from '../candidate-set.js';
 import type { StageSpec } from '../profile.js';
-import type { Candidate, RankStage, StageContext } from '../types.js';
+import type { RankStage, StageContext } from '../types.js';
 import { secondHop } from './hop.js';
 
 export interface Resources {
@@ -110,7 +110,7 @@ export function feedbackClauses(
 export class RetrieveStage implements RankStage {
   constructor(readonly spec: StageSpec) {}
 
-  async run(_input: Candidate[], ctx: StageContext): Promise<Candidate[]> {
+  async run(_input: CandidateSet, ctx: StageContext): Promise<CandidateSet> {
     const { engine } = ctx;
     const o = this.spec.options;
     let query = ctx.query;
@@ -153,7 +153,7 @@ export class RetrieveStage implements RankStage {
     ctx.trace.work.matched = work.matched;
     ctx.trace.work.clauses = query.clauses.length;
     ctx.trace.notes = notes;
-    return candidatesFromRefs(refs, ctx.trace.stage);
+    return CandidateSet.fromRefs(refs, ctx.trace.stage);
   }
 }
 
