@@ -31,7 +31,7 @@ import { FIELDS } from './index/segment-writer.js';
 import { type SegmentState, Shard, shardOf } from './index/shard.js';
 import { Wal, type WalReplay } from './index/wal.js';
 import { forEachCorpusLine } from './ingest/jsonl.js';
-import { type Bm25Params, DEFAULT_BM25, validateBm25 } from './search/bm25.js';
+import { type Bm25Params, DEFAULT_BM25, idf, validateBm25 } from './search/bm25.js';
 import { computeFeatures, type FeatureMatrix, type FeatureTerm } from './search/features.js';
 import { collectionStats, termIdf } from './search/plan.js';
 import type { Query } from './search/query.js';
@@ -504,9 +504,19 @@ export class Engine {
 
   /** BM25 idf of analyzed terms (each from its largest document frequency over the fields). */
   idfs(terms: readonly string[]): number[] {
+    const { idf } = this.idfLookup();
+    return terms.map(idf);
+  }
+
+  /**
+   * An idf lookup over the index as it is now (statistics cached per term), and the largest idf
+   * any term can have, so a caller ranking terms by weight × idf can stop early.
+   */
+  idfLookup(): { idf: (term: string) => number; max: number } {
     const segments = this.shards.flatMap((s) => s.segments.map((st) => st.segment));
-    const stats = collectionStats(segments, this.settings.fields.length);
-    return terms.map((t) => termIdf(stats, this.settings.fields.length, t));
+    const fields = this.settings.fields.length;
+    const stats = collectionStats(segments, fields);
+    return { idf: (t) => termIdf(stats, fields, t), max: idf(stats.docCount, 0) };
   }
 
   private searchContext() {

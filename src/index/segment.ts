@@ -76,6 +76,11 @@ export class Segment {
     return this.fields[field].terms.lookup(term);
   }
 
+  /** The ordinal of a term given as UTF-8 bytes (encode once, look up in many segments). */
+  lookupBytes(field: number, term: Uint8Array): number {
+    return this.fields[field].terms.lookupBytes(term);
+  }
+
   docFreq(field: number, ordinal: number): number {
     return this.fields[field].docFreq[ordinal];
   }

@@ -51,6 +51,8 @@ export interface CollectionStats {
   docFreq(field: number, term: string): number;
 }
 
+const encoder = new TextEncoder();
+
 export function collectionStats(segments: readonly Segment[], fieldCount: number): CollectionStats {
   let docCount = 0;
   const sumLength = new Array<number>(fieldCount).fill(0);
@@ -67,8 +69,9 @@ export function collectionStats(segments: readonly Segment[], fieldCount: number
       let df = cache.get(key);
       if (df === undefined) {
         df = 0;
+        const bytes = encoder.encode(term);
         for (const s of segments) {
-          const o = s.lookup(field, term);
+          const o = s.lookupBytes(field, bytes);
           if (o >= 0) df += s.docFreq(field, o);
         }
         cache.set(key, df);

@@ -88,12 +88,23 @@ export function feedbackClauses(
     for (const [t, c] of counts) weights.set(t, (weights.get(t) ?? 0) + (docWeight * c) / a.terms.length);
   }
   // Prefer terms that are rare in the collection: a feedback term found everywhere adds nothing.
-  const kept = [...weights].filter(([t]) => !present.has(t) && t.length > 1);
-  const idfs = engine.idfs(kept.map(([t]) => t));
-  const scored = kept
-    .map(([t, w], i) => [t, w * idfs[i]] as const)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, fbTerms);
+  const kept = [...weights].filter(([t]) => !present.has(t) && t.length > 1).sort((a, b) => b[1] - a[1]);
+  // By weight, heaviest first: once weight × the largest possible idf cannot beat the fbTerms-th
+  // best score, no later term can, so the rest need no dictionary lookups (thousands per query).
+  const { idf, max } = engine.idfLookup();
+  const scored: (readonly [string, number])[] = [];
+  const best: number[] = []; // the fbTerms best scores so far, descending
+  for (const [t, w] of kept) {
+    if (best.length >= fbTerms && w * max < best[fbTerms - 1]) break;
+    const s = w * idf(t);
+    scored.push([t, s]);
+    let i = best.length;
+    while (i > 0 && best[i - 1] < s) i--;
+    best.splice(i, 0, s);
+    if (best.length > fbTerms) best.pop();
+  }
+  scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  scored.length = Math.min(scored.length, fbTerms);
   const top = scored[0]?.[1] ?? 1;
   const scale = options.weight ?? 0.5;
   const terms = scored.map(([term, w]) => ({ term, weight: (scale * w) / top }));
