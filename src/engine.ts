@@ -37,6 +37,7 @@ import { collectionStats, termIdf } from './search/plan.js';
 import type { Query } from './search/query.js';
 import {
   type CandidateRefs,
+  type CarryUse,
   parseQueryIn,
   type SearchOptions,
   type SearchResult,
@@ -479,11 +480,17 @@ export class Engine {
 
   /**
    * The top k as columns with their places in the index: what a funnel's first stage passes on, so
-   * later stages can read features and text without looking ids up again.
+   * later stages can read features and text without looking ids up again. With `carry`, a first
+   * search keeps its scores and a second adds only the clauses its longer query appends (see
+   * search/searcher `Carry`): the same ranking as scoring the longer query, for less work.
    */
-  retrieve(query: string | Query, k: number): { refs: CandidateRefs; query: Query; work: SearchWork } {
+  retrieve(
+    query: string | Query,
+    k: number,
+    carry?: CarryUse,
+  ): { refs: CandidateRefs; query: Query; work: SearchWork } {
     if (this.closed) throw new FunnelError('INDEX_CLOSED', `retrieve: index ${this.dir} is closed`);
-    return searchRefs(this.searchContext(), query, k);
+    return searchRefs(this.searchContext(), query, k, carry);
   }
 
   /** Ranking features of retrieved candidates (see search/features). */

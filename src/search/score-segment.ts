@@ -4,6 +4,11 @@
  * bulk into scratch arrays and added into a score accumulator; touched docs are listed so that
  * collecting and resetting cost O(matches), not O(segment). This exhaustive path is what a wide
  * stage-1 k (30,000) wants; its cost is the sum of the query terms' posting lengths.
+ *
+ * A scoring can stop short of resetting (`keep`) and a later one resume from its accumulators,
+ * scoring only clauses `from..` of a longer query: pseudo-relevance feedback adds ~20 clauses to a
+ * query whose own clauses were just scored for the first pass. Clauses are summed in the same
+ * order either way, so the scores are bit-identical to scoring the longer query from scratch.
  */
 
 import type { SegmentState } from '../index/shard.js';
@@ -58,6 +63,7 @@ export function scoreSegment(
   plan: Plan,
   scratch: Scratch,
   collect: (score: number, doc: number) => void,
+  resume?: Resume,
 ): SegmentWork {
   const seg = state.segment;
   const n = seg.docCount;
@@ -65,14 +71,15 @@ export function scoreSegment(
   const { acc, seen, must, excluded, touched } = scratch;
   const deleted = state.deleted;
   const filterMask = plan.filters.length > 0 ? buildFilter(state, plan.filters) : null;
-  let touchedCount = 0;
+  let touchedCount = resume?.touched ?? 0;
   let postings = 0;
-  let excludedAny = false;
+  let excludedAny = resume?.excludedAny ?? false;
 
   const k1p1 = plan.k1 + 1;
   const invK1 = 1 / plan.k1;
   const { docs, freqs } = scratch;
-  for (const pc of plan.clauses) {
+  for (let ci = resume?.from ?? 0; ci < plan.clauses.length; ci++) {
+    const pc = plan.clauses[ci];
     const { clause } = pc;
     const bit = pc.mustBit;
     if (clause.occur === 'mustNot') {
@@ -163,7 +170,18 @@ export function scoreSegment(
       }
     }
   }
-  // Reset only what was touched.
+  if (resume?.keep) {
+    resume.touched = touchedCount;
+    resume.excludedAny = excludedAny;
+    return { postings, matched };
+  }
+  resetScratch(scratch, touchedCount, excludedAny, n);
+  return { postings, matched };
+}
+
+/** Zeroes what a scoring touched (the touched docs, and the exclusions if any). */
+export function resetScratch(scratch: Scratch, touchedCount: number, excludedAny: boolean, n: number): void {
+  const { acc, seen, must, touched, excluded } = scratch;
   for (let i = 0; i < touchedCount; i++) {
     const d = touched[i];
     acc[d] = 0;
@@ -171,7 +189,17 @@ export function scoreSegment(
     must[d] = 0;
   }
   if (excludedAny) excluded.fill(0, 0, n);
-  return { postings, matched };
+}
+
+/** Where a scoring of one segment resumes (see the module doc). */
+export interface Resume {
+  /** First clause to score. */
+  from: number;
+  /** Touched docs already in the scratch. */
+  touched: number;
+  excludedAny: boolean;
+  /** Leave the accumulators as they are at the end (for a later resume). */
+  keep: boolean;
 }
 
 /** Postings decoded per chunk: small enough that the scratch arrays stay in cache. */

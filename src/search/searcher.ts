@@ -8,13 +8,14 @@
 
 import type { Analyzer } from '../analysis/index.js';
 import { FunnelError, InvalidArgumentError } from '../errors.js';
+import type { Segment } from '../index/segment.js';
 import type { SegmentState, Shard } from '../index/shard.js';
 import type { Hit } from '../types.js';
 import type { Bm25Params } from './bm25.js';
 import { parseQuery } from './parse-query.js';
 import { collectionStats, makePlan, type Plan } from './plan.js';
 import type { Query } from './query.js';
-import { Scratch, scoreSegment } from './score-segment.js';
+import { type Resume, resetScratch, Scratch, scoreSegment } from './score-segment.js';
 import { makeSnippet } from './snippet.js';
 import { TopK } from './top-k.js';
 
@@ -61,9 +62,35 @@ export interface ShardHits {
 export const MAX_K = 1_000_000;
 
 const scratch = new Scratch();
+/** Per segment, the scratch a carry uses (kept for the next query: fresh memory is slow to touch). */
+const carried = new WeakMap<Segment, Scratch>();
+
+/**
+ * Accumulators kept between two searches of one query: the first (`keep`) scores a query and
+ * leaves each segment's scores in place; the second scores only the clauses the longer query adds
+ * (`from`) on top of them, and frees them. Used by feedback, whose second pass repeats the first
+ * pass's clauses. Each segment gets its own scratch while carried (about 17 bytes per doc).
+ */
+export class Carry {
+  /** Per segment (by seq): its scratch and where its scoring stands. */
+  readonly segments = new Map<number, { scratch: Scratch; resume: Resume; docs: number }>();
+  /** The segments (seq list) the first search saw; another set means start over. */
+  seqs = '';
+
+  /** Frees the kept scores (a no-op once a second search used them). */
+  release(): void {
+    for (const { scratch: s, resume, docs } of this.segments.values())
+      resetScratch(s, resume.touched, resume.excludedAny, docs);
+    this.segments.clear();
+    this.seqs = '';
+  }
+}
+
+/** How a search uses a carry: keep its accumulators, or resume from them at clause `from`. */
+export type CarryUse = { carry: Carry; mode: 'keep' } | { carry: Carry; mode: 'resume'; from: number };
 
 /** Scores every segment of a shard and returns its top k. */
-export function searchShard(shard: Shard, plan: Plan, k: number): ShardHits {
+export function searchShard(shard: Shard, plan: Plan, k: number, use?: CarryUse): ShardHits {
   const states: SegmentState[] = shard.segments;
   const idLists = states.map((s) => s.segment.idList());
   const topk = new TopK(k, (ref) => idLists[Math.floor(ref / 2 ** 32)][ref % 2 ** 32]);
@@ -72,8 +99,36 @@ export function searchShard(shard: Shard, plan: Plan, k: number): ShardHits {
   for (let s = 0; s < states.length; s++) {
     const base = s * 2 ** 32;
     const keys = states[s].segment.idKeys();
-    const work = scoreSegment(states[s], plan, scratch, (score, doc) =>
-      topk.offer(score, base + doc, keys[doc]),
+    let own = scratch;
+    let resume: Resume | undefined;
+    if (use) {
+      const docs = states[s].segment.docCount;
+      let kept = use.carry.segments.get(states[s].seq);
+      if (!kept && use.mode === 'keep') {
+        const segment = states[s].segment;
+        let own = carried.get(segment);
+        if (!own) {
+          own = new Scratch();
+          carried.set(segment, own);
+        }
+        kept = { scratch: own, resume: { from: 0, touched: 0, excludedAny: false, keep: true }, docs };
+        use.carry.segments.set(states[s].seq, kept);
+      }
+      if (kept) {
+        own = kept.scratch;
+        resume = kept.resume;
+        if (use.mode === 'resume') {
+          resume.from = use.from;
+          resume.keep = false;
+        }
+      }
+    }
+    const work = scoreSegment(
+      states[s],
+      plan,
+      own,
+      (score, doc) => topk.offer(score, base + doc, keys[doc]),
+      resume,
     );
     postings += work.postings;
     matched += work.matched;
@@ -173,7 +228,7 @@ export function parseQueryIn(ctx: SearcherContext, input: string | Query): Query
   }
 }
 
-function rank(ctx: SearcherContext, input: string | Query, k: number): Ranked {
+function rank(ctx: SearcherContext, input: string | Query, k: number, carry?: CarryUse): Ranked {
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
     throw new InvalidArgumentError(`search: illegal k=${k}, must be an integer in [1, ${MAX_K}]`);
   }
@@ -182,7 +237,21 @@ function rank(ctx: SearcherContext, input: string | Query, k: number): Ranked {
   const segments = ctx.shards.flatMap((s) => s.segments.map((st) => st.segment));
   const stats = collectionStats(segments, ctx.fields.length);
   const plan = makePlan(query, stats, ctx.fields, ctx.params);
-  const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k));
+  let use = carry;
+  if (carry) {
+    const seqs = ctx.shards.map((s) => s.segments.map((st) => st.seq).join(',')).join(';');
+    if (carry.mode === 'keep') {
+      carry.carry.release();
+      carry.carry.seqs = seqs;
+    } else if (carry.carry.seqs !== seqs) {
+      // The index changed between the two searches: score the whole query.
+      carry.carry.release();
+      use = undefined;
+    }
+  }
+  const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k, use));
+  // A resumed search has reset every carried scratch.
+  if (use?.mode === 'resume') use.carry.segments.clear();
   return { query, perShard, top: mergeSorted(perShard, k) };
 }
 
@@ -201,8 +270,9 @@ export function searchRefs(
   ctx: SearcherContext,
   input: string | Query,
   k: number,
+  carry?: CarryUse,
 ): { refs: CandidateRefs; query: Query; work: SearchWork } {
-  const { query, perShard, top } = rank(ctx, input, k);
+  const { query, perShard, top } = rank(ctx, input, k, carry);
   const refs = newCandidateRefs(top.length);
   top.forEach(({ list, row }, i) => {
     const r = perShard[list];

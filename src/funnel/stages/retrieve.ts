@@ -15,6 +15,7 @@ import {
   type WordNet,
 } from '../../expand/index.js';
 import type { Clause, Query } from '../../search/query.js';
+import { type CandidateRefs, Carry, type SearchWork } from '../../search/searcher.js';
 import { CandidateSet } from '../candidate-set.js';
 import type { StageSpec } from '../profile.js';
 import type { RankStage, StageContext } from '../types.js';
@@ -69,11 +70,11 @@ export function expansionClauses(
 export function feedbackClauses(
   engine: Engine,
   query: Query,
-  options: { docs?: number; terms?: number; weight?: number } = {},
+  options: { docs?: number; terms?: number; weight?: number; carry?: Carry } = {},
 ): { clauses: Clause[]; terms: { term: string; weight: number }[]; postings: number } {
   const fbDocs = options.docs ?? 10;
   const fbTerms = options.terms ?? 20;
-  const first = engine.retrieve(query, fbDocs);
+  const first = engine.retrieve(query, fbDocs, options.carry && { carry: options.carry, mode: 'keep' });
   const present = new Set(query.clauses.flatMap((c) => c.terms));
   const weights = new Map<string, number>();
   const maxScore = first.refs.scores[0] ?? 1;
@@ -136,18 +137,30 @@ export class RetrieveStage implements RankStage {
       notes.expansion = terms;
       notes.resources = { wordnet: Boolean(resources.wordnet), embeddings: Boolean(resources.embeddings) };
     }
-    if (this.spec.model.includes('prf')) {
-      const fb = feedbackClauses(engine, query, {
-        docs: num(o.feedbackDocs, 10),
-        terms: num(o.feedbackTerms, 20),
-        weight: num(o.feedbackWeight, 0.5),
-      });
-      query = { ...query, clauses: [...query.clauses, ...fb.clauses] };
-      notes.feedback = fb.terms;
-      ctx.trace.work.feedbackPostings = fb.postings;
+    // Feedback's first pass keeps its scores; the second pass adds only the feedback clauses.
+    const carry = new Carry();
+    let refs: CandidateRefs;
+    let work: SearchWork;
+    try {
+      let from = -1;
+      if (this.spec.model.includes('prf')) {
+        from = query.clauses.length;
+        const fb = feedbackClauses(engine, query, {
+          docs: num(o.feedbackDocs, 10),
+          terms: num(o.feedbackTerms, 20),
+          weight: num(o.feedbackWeight, 0.5),
+          carry,
+        });
+        query = { ...query, clauses: [...query.clauses, ...fb.clauses] };
+        notes.feedback = fb.terms;
+        ctx.trace.work.feedbackPostings = fb.postings;
+      }
+      ctx.query = query;
+      const use = from >= 0 ? ({ carry, mode: 'resume', from } as const) : undefined;
+      ({ refs, work } = engine.retrieve(query, this.spec.keep, use));
+    } finally {
+      carry.release();
     }
-    ctx.query = query;
-    let { refs, work } = engine.retrieve(query, this.spec.keep);
     if (this.spec.model.includes('hop')) {
       const hop = secondHop(engine, ctx.question, query, refs, this.spec.keep, {
         docs: num(o.hopDocs, 3),
