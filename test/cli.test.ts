@@ -17,9 +17,9 @@ describe('funnel CLI', () => {
   it('indexes a folder of notes and searches it', () => {
     const index = path.join(tempDir(), 'idx');
     const r = funnel('index', path.join(FIXTURES, 'notes'), '--index', index);
-    expect(r.stderr).toMatch(/commit 1: 3 docs/);
+    expect(r.stderr).toMatch(/commit 1: 3 passages/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/indexed 3 documents/);
+    expect(r.stdout).toMatch(/indexed 3 files \(.*, 3 passages\)/);
     const s = funnel('search', 'sourdough starter', '--index', index);
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('sub/bread.txt');
@@ -96,8 +96,9 @@ describe('funnel CLI', () => {
     );
     const index = path.join(tempDir(), 'idx');
     const r = funnel('index', root, '--index', index);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/blob\.txt: skipped: /);
+    // A binary is skipped (reported with its reason), not failed: the exit code stays 0.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/skipped \(1\):\n {2}\S*blob\.txt: binary content: NUL bytes/);
     const find = (q: string) => JSON.parse(funnel('search', q, '--index', index, '--json').stdout).hits;
     expect(find('kayak')[0].meta).toMatchObject({ path: 'guide.md', heading: 'Guide > Boats' });
     expect(find('ferries')[0].meta.path).toBe('page.html');
@@ -109,13 +110,17 @@ describe('funnel CLI', () => {
       '# Guide\n\n## Boats\n\nThe canoe is green.\n\n## Trains\n\nThe night train leaves at nine.\n',
     );
     // Only the edited file is read again.
-    expect(funnel('index', root, '--index', index).stdout).toMatch(/3 files: 1 read, 2 unchanged, 0 removed/);
+    expect(funnel('index', root, '--index', index).stdout).toMatch(
+      /indexed 1 files .* 2 unchanged, 0 removed, 1 skipped/,
+    );
     expect(find('kayak')).toEqual([]);
     expect(find('canoe')[0].meta.path).toBe('guide.md');
     expect(JSON.parse(funnel('stats', '--index', index, '--json').stdout).docs).toBe(before);
     // A deleted file's passages go.
     fs.rmSync(path.join(root, 'page.html'));
-    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 files: 0 read, 2 unchanged, 1 removed/);
+    expect(funnel('index', root, '--index', index).stdout).toMatch(
+      /indexed 0 files .* 2 unchanged, 1 removed/,
+    );
     expect(find('ferries')).toEqual([]);
   });
 
