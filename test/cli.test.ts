@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,6 +122,45 @@ describe('funnel CLI', () => {
       /indexed 0 files .* 2 unchanged, 1 removed/,
     );
     expect(find('ferries')).toEqual([]);
+  });
+
+  it('watches a folder: a saved file becomes searchable by another process; SIGINT stops cleanly', async () => {
+    const root = path.join(tempDir(), 'notes');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'a.txt'), 'The otter floats.\n');
+    const index = path.join(tempDir(), 'idx');
+    const child = spawn(process.execPath, [BIN, 'watch', root, '--index', index], { stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const until = async (check: () => boolean, what: string) => {
+      const end = Date.now() + 60_000;
+      while (!check()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; stderr: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await until(() => stderr.includes('watching'), 'the watcher to start');
+      expect(stdout).toMatch(/indexed 1 files/);
+      fs.writeFileSync(path.join(root, 'b.md'), '# Seals\n\nThe seal sunbathes on the rocks.\n');
+      const hits = () => JSON.parse(funnel('search', 'sunbathes', '--index', index, '--json').stdout).hits;
+      await until(() => hits().length > 0, 'the new file in a search');
+      expect(hits()[0].meta).toMatchObject({ path: 'b.md', line: 1, 'line-end': 3 });
+      await until(() => /b\.md: 1 indexed \(1 passages\)/.test(stdout), 'the update line');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/stopped; index committed/);
+    // The index is closed and unlocked: another writer can open it.
+    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 unchanged/);
   });
 
   it('reports a broken JSONL line with its line number, indexes the rest, exits 3', () => {
