@@ -129,7 +129,11 @@ describe('funnel CLI', () => {
     fs.mkdirSync(root);
     fs.writeFileSync(path.join(root, 'a.txt'), 'The otter floats.\n');
     const index = path.join(tempDir(), 'idx');
-    const child = spawn(process.execPath, [BIN, 'watch', root, '--index', index], { stdio: 'pipe' });
+    // A folder named relative to the working directory.
+    const child = spawn(process.execPath, [BIN, 'watch', 'notes', '--index', index], {
+      stdio: 'pipe',
+      cwd: path.dirname(root),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

@@ -12,7 +12,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs/promises';
+import * as fs from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { DocumentInput } from '../types.js';
 import { binaryReason } from './binary.js';
@@ -78,6 +78,18 @@ function fsReason(err: unknown): string {
   }
 }
 
+/** Reads the `size` bytes of open file `fd` (fewer if it shrank meanwhile). */
+function readAll(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  while (at < size) {
+    const n = fs.readSync(fd, buf, at, size - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return at === size ? buf : buf.subarray(0, at);
+}
+
 /** A file without a known extension whose first lines are mail headers (a maildir message). */
 function looksLikeMail(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.subarray(0, 2048)).toString('latin1');
@@ -113,9 +125,12 @@ export async function readFolderFile(
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const prev = options.previous;
   const known = options.indexed === true || prev?.passages === 0;
-  let st: { size: number; mtimeMs: number; isFile(): boolean };
+  // Synchronous calls: a file costs a stat (and, when changed, an open, a read and a close);
+  // through promises each of them is a round trip to the thread pool, which for small files
+  // costs more than the call itself.
+  let st: fs.Stats;
   try {
-    st = await fs.stat(file);
+    st = fs.statSync(file);
   } catch (err) {
     return { kind: 'failed', reason: fsReason(err) };
   }
@@ -125,22 +140,22 @@ export async function readFolderFile(
   }
   let bytes: Buffer;
   let state: FileState;
-  let handle: fs.FileHandle | undefined;
+  let fd: number | undefined;
   try {
-    handle = await fs.open(file, 'r');
-    const fst = await handle.stat();
+    fd = fs.openSync(file, 'r');
+    const fst = fs.fstatSync(fd);
     if (fst.size > max) {
       return {
         kind: 'skipped',
         reason: `too large: ${fst.size} bytes, the limit is ${max} (--max-file-size)`,
       };
     }
-    bytes = await handle.readFile();
+    bytes = readAll(fd, fst.size);
     state = { size: fst.size, mtimeMs: fst.mtimeMs };
   } catch (err) {
     return { kind: 'failed', reason: fsReason(err) };
   } finally {
-    await handle?.close().catch(() => {});
+    if (fd !== undefined) fs.closeSync(fd);
   }
   state.hash = createHash('sha256').update(bytes).digest('hex');
   if (known && prev?.hash === state.hash) {

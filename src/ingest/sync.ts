@@ -143,7 +143,13 @@ export class FolderSync {
         this.remove(p, report);
         continue;
       }
-      const real = fs.realpathSync(full);
+      let real: string;
+      try {
+        real = fs.realpathSync(full);
+      } catch {
+        this.remove(p, report); // gone since the event
+        continue;
+      }
       const r = path.relative(rootReal, real);
       if (r.startsWith('..') || path.isAbsolute(r)) {
         this.issue(report, 'skipped', { path: full, reason: `symlink escapes the root (to ${real})` });

@@ -12,6 +12,7 @@
  * the next `syncAll`, e.g. the next `funnel index`).
  */
 
+import * as path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { FolderSync, SyncReport } from './sync.js';
 
@@ -53,7 +54,8 @@ export class FolderWatcher {
 
   /** Starts watching `sync.root`; resolves once the tree is watched. */
   static async start(sync: FolderSync, options: WatchOptions): Promise<FolderWatcher> {
-    const watcher = watch(sync.root, {
+    // Absolute paths in, absolute paths out: events are resolved against the root, not the cwd.
+    const watcher = watch(path.resolve(sync.root), {
       ignoreInitial: true,
       followSymlinks: false,
       ignored: (p, stats) => sync.ignores(p, stats?.isDirectory() ?? false),

@@ -2,7 +2,8 @@
  * @module cli/commands/watch-cmd
  * `funnel watch <folder> --index <dir>`: indexes the folder as `funnel index` does, then keeps the
  * index in step with it: a saved change (add, edit, delete, rename) is committed, so searchable by
- * any reader, within about a second. A line per change (a JSON line with `--json`). SIGINT and
+ * any reader, within about a second. A line per change (with `--json`: the summary of the first
+ * pass, then `{"watching": folder}` once changes are watched, then a JSON line per batch). SIGINT and
  * SIGTERM stop it cleanly: the batch in hand is finished and committed, the index closed.
  */
 
@@ -69,7 +70,8 @@ async function runWatch(folder: string, flags: FolderFlags): Promise<number> {
     },
     onError: (e) => err(`funnel watch: ${e.message}`),
   });
-  if (!flags.json) err(`watching ${folder} (Ctrl-C to stop)`);
+  if (flags.json) out(JSON.stringify({ watching: folder }));
+  else err(`watching ${folder} (Ctrl-C to stop)`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
