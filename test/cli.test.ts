@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,9 +17,9 @@ describe('funnel CLI', () => {
   it('indexes a folder of notes and searches it', () => {
     const index = path.join(tempDir(), 'idx');
     const r = funnel('index', path.join(FIXTURES, 'notes'), '--index', index);
-    expect(r.stderr).toMatch(/commit 1: 3 docs/);
+    expect(r.stderr).toMatch(/commit 1: 3 passages/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/indexed 3 documents/);
+    expect(r.stdout).toMatch(/indexed 3 files \(.*, 3 passages\)/);
     const s = funnel('search', 'sourdough starter', '--index', index);
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('sub/bread.txt');
@@ -96,8 +96,9 @@ describe('funnel CLI', () => {
     );
     const index = path.join(tempDir(), 'idx');
     const r = funnel('index', root, '--index', index);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/blob\.txt: skipped: /);
+    // A binary is skipped (reported with its reason), not failed: the exit code stays 0.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/skipped \(1\):\n {2}\S*blob\.txt: binary content: NUL bytes/);
     const find = (q: string) => JSON.parse(funnel('search', q, '--index', index, '--json').stdout).hits;
     expect(find('kayak')[0].meta).toMatchObject({ path: 'guide.md', heading: 'Guide > Boats' });
     expect(find('ferries')[0].meta.path).toBe('page.html');
@@ -109,14 +110,61 @@ describe('funnel CLI', () => {
       '# Guide\n\n## Boats\n\nThe canoe is green.\n\n## Trains\n\nThe night train leaves at nine.\n',
     );
     // Only the edited file is read again.
-    expect(funnel('index', root, '--index', index).stdout).toMatch(/3 files: 1 read, 2 unchanged, 0 removed/);
+    expect(funnel('index', root, '--index', index).stdout).toMatch(
+      /indexed 1 files .* 2 unchanged, 0 removed, 1 skipped/,
+    );
     expect(find('kayak')).toEqual([]);
     expect(find('canoe')[0].meta.path).toBe('guide.md');
     expect(JSON.parse(funnel('stats', '--index', index, '--json').stdout).docs).toBe(before);
     // A deleted file's passages go.
     fs.rmSync(path.join(root, 'page.html'));
-    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 files: 0 read, 2 unchanged, 1 removed/);
+    expect(funnel('index', root, '--index', index).stdout).toMatch(
+      /indexed 0 files .* 2 unchanged, 1 removed/,
+    );
     expect(find('ferries')).toEqual([]);
+  });
+
+  it('watches a folder: a saved file becomes searchable by another process; SIGINT stops cleanly', async () => {
+    const root = path.join(tempDir(), 'notes');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'a.txt'), 'The otter floats.\n');
+    const index = path.join(tempDir(), 'idx');
+    // A folder named relative to the working directory.
+    const child = spawn(process.execPath, [BIN, 'watch', 'notes', '--index', index], {
+      stdio: 'pipe',
+      cwd: path.dirname(root),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const until = async (check: () => boolean, what: string) => {
+      const end = Date.now() + 60_000;
+      while (!check()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; stderr: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await until(() => stderr.includes('watching'), 'the watcher to start');
+      expect(stdout).toMatch(/indexed 1 files/);
+      fs.writeFileSync(path.join(root, 'b.md'), '# Seals\n\nThe seal sunbathes on the rocks.\n');
+      const hits = () => JSON.parse(funnel('search', 'sunbathes', '--index', index, '--json').stdout).hits;
+      await until(() => hits().length > 0, 'the new file in a search');
+      expect(hits()[0].meta).toMatchObject({ path: 'b.md', line: 1, 'line-end': 3 });
+      await until(() => /b\.md: 1 indexed \(1 passages\)/.test(stdout), 'the update line');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/stopped; index committed/);
+    // The index is closed and unlocked: another writer can open it.
+    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 unchanged/);
   });
 
   it('reports a broken JSONL line with its line number, indexes the rest, exits 3', () => {

@@ -13,6 +13,7 @@ import * as judge from './commands/judge-cmd.js';
 import * as run from './commands/run-cmd.js';
 import * as search from './commands/search-cmd.js';
 import * as train from './commands/train-cmd.js';
+import * as watch from './commands/watch-cmd.js';
 import { EXIT, err, UsageError } from './io.js';
 
 const program = new Command();
@@ -23,7 +24,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const mod of [index, search, funnel, run, train, judge, admin]) mod.register(program);
+for (const mod of [index, watch, search, funnel, run, train, judge, admin]) mod.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -72,18 +72,58 @@ export function isProbablyBinary(bytes: Uint8Array): boolean {
   return binaryReason(bytes) !== undefined;
 }
 
+/** What {@link decodeText} made of the bytes. */
+export interface DecodedText {
+  text: string;
+  encoding: 'utf-8' | 'windows-1252';
+  /** Invalid UTF-8 sequences replaced by U+FFFD (UTF-8 text with some bad bytes). */
+  replaced?: number;
+}
+
 /**
- * Decodes text bytes: UTF-8 (byte-order mark dropped) when valid, else Windows-1252 (the usual
- * encoding of old "Latin-1" files). Throws BadInputError naming `source` for binary content.
+ * Decodes text bytes: UTF-8 (byte-order mark dropped) when valid; UTF-8 with U+FFFD for the bad
+ * sequences when the bytes are mostly UTF-8 (more valid multi-byte sequences than invalid ones:
+ * a UTF-8 file damaged in places), counted in `replaced`; else Windows-1252 (the usual encoding of
+ * old "Latin-1" files, where no multi-byte sequence is valid). Throws BadInputError naming
+ * `source` for binary content.
  */
-export function decodeText(bytes: Uint8Array, source: string): { text: string; encoding: string } {
+export function decodeText(bytes: Uint8Array, source: string): DecodedText {
   const reason = binaryReason(bytes);
   if (reason !== undefined) throw new BadInputError(source, reason);
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
   } catch {
+    const { valid, invalid } = utf8Sequences(bytes);
+    if (valid > invalid) {
+      return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8', replaced: invalid };
+    }
     return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
   }
+}
+
+/** Valid multi-byte UTF-8 sequences and invalid bytes in `bytes` (a rough count, as browsers do). */
+function utf8Sequences(bytes: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let ok = len > 0 && i + len <= bytes.length;
+    for (let k = 1; ok && k < len; k++) if ((bytes[i + k] & 0xc0) !== 0x80) ok = false;
+    if (ok) {
+      valid++;
+      i += len;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return { valid, invalid };
 }
 
 /** Windows-1252's characters for bytes 0x80-0x9F (undefined bytes kept as C1 controls). */

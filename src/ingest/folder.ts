@@ -1,15 +1,18 @@
 /**
  * @module ingest/folder
- * A folder tree → passages to index, file by file. Every regular file is read (hidden entries,
- * node_modules and symlinks skipped; larger than {@link MAX_FILE_BYTES} refused): PDF, HTML,
- * Markdown, mail (.eml, maildir files recognized by their headers, .mbox as one document per
- * message), else text and code, with binaries refused by content. Each document is cut into
- * passages whose ids start with the file's path and `#`, so a re-run can tell which passages of a
- * file are gone. A file that cannot be used is reported with its path and reason and skipped.
+ * One file of a folder → its passages, or why not. The file is stat'ed; when its size and mtime
+ * match the last run it is not read. Else it is opened (a file larger than the limit is refused
+ * from its size alone, never read), read, and hashed: the same SHA-256 as last time means
+ * unchanged (only the new mtime is recorded). Else it is parsed by its extension (PDF, HTML,
+ * Markdown, mail: .eml, maildir files recognized by their headers, .mbox as one document per
+ * message; else text and code, binaries refused by content) and cut into passages whose ids start
+ * with the file's path and `#`, so the passages of a file can be found again.
+ *
+ * What a file came to is a {@link FileOutcome}; nothing here throws for one bad file.
  */
 
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { DocumentInput } from '../types.js';
 import { binaryReason } from './binary.js';
@@ -20,42 +23,71 @@ import { type PassageOptions, passageDocument, toPassages } from './passages.js'
 import { parsePlain } from './plain.js';
 import type { FileState } from './sync-state.js';
 
-/** Files larger than this are reported and skipped. */
-export const MAX_FILE_BYTES = 64 << 20;
+/** Files larger than this are reported and skipped unless another limit is given (256 MiB). */
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
-/** What one file became: its path relative to the root, its size and mtime, and its passages. */
-export interface FolderFile {
-  file: string;
-  state: FileState;
-  docs: DocumentInput[];
-  /** `skip` said the file is unchanged: it was not read, `docs` is empty. */
-  skipped: boolean;
+/** A problem with one input: the path as the user named it (or `path:line`) and the reason. */
+export interface FileIssue {
+  path: string;
+  reason: string;
 }
 
-export interface FolderOptions {
-  onError?: (err: BadInputError) => void;
-  passages?: PassageOptions;
-  /** Called with every file found, before it is read (so a failing file still counts as present). */
-  onFile?: (file: string) => void;
-  /** True when a file need not be read again (unchanged since the last run). */
-  skip?: (file: string, state: FileState) => boolean;
-}
-
-/** Every regular file under `root`, sorted (hidden entries, node_modules and symlinks skipped). */
-export async function listFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.isFile()) out.push(full);
+export type FileOutcome =
+  /** Read and cut into passages; `problems` are messages of an mbox that failed. */
+  | {
+      kind: 'indexed';
+      state: FileState;
+      docs: DocumentInput[];
+      bytes: number;
+      warnings: string[];
+      problems: FileIssue[];
     }
-  };
-  await walk(root);
-  return out;
+  /** Not read (size and mtime as last time), or read and found to hash the same. */
+  | { kind: 'unchanged'; state: FileState; read: boolean }
+  /** Refused by policy: too large, binary content, a symlink out of the root. */
+  | { kind: 'skipped'; reason: string }
+  /** Could not be used: gone, unreadable, corrupt. */
+  | { kind: 'failed'; reason: string };
+
+export interface FileOptions {
+  maxFileBytes?: number;
+  passages?: PassageOptions;
+  /** The recorded state of the file, and whether its passages are in the index. */
+  previous?: FileState;
+  indexed?: boolean;
+}
+
+/** The reason of a BadInputError about `file`, without the path the message starts with. */
+function reasonOf(err: BadInputError, file: string): string {
+  return err.message.startsWith(`${file}: `) ? err.message.slice(file.length + 2) : err.message;
+}
+
+/** A system error as a reason a person reads. */
+function fsReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'vanished during the run (no such file)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'unreadable: permission denied';
+    case 'EISDIR':
+      return 'not a file';
+    default:
+      return `cannot read: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ');
+  }
+}
+
+/** Reads the `size` bytes of open file `fd` (fewer if it shrank meanwhile). */
+function readAll(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  while (at < size) {
+    const n = fs.readSync(fd, buf, at, size - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return at === size ? buf : buf.subarray(0, at);
 }
 
 /** A file without a known extension whose first lines are mail headers (a maildir message). */
@@ -71,59 +103,96 @@ function looksLikeMail(bytes: Uint8Array): boolean {
 async function parse(
   bytes: Uint8Array,
   file: string,
-  onError?: (e: BadInputError) => void,
+  onError: (e: BadInputError) => void,
 ): Promise<ParsedDocument[]> {
   const ext = extensionOf(file);
   if (MBOX_EXTENSIONS.has(ext)) return parseMbox(bytes, file, onError);
-  if (ext !== 'pdf') {
-    const reason = binaryReason(bytes);
-    if (reason) throw new BadInputError(file, `skipped: ${reason}`);
-  }
   const parser = parserFor(file);
   // Maildir messages have no extension of their own ("1700000000.M1P1.host:2,S").
   if (parser === parsePlain && looksLikeMail(bytes)) return [await parseEml(bytes, file)];
   return [await parser(bytes, file)];
 }
 
-/** The files of `root` as passages, one file at a time. */
-export async function* readFolder(root: string, options: FolderOptions = {}): AsyncGenerator<FolderFile> {
-  for (const full of await listFiles(root)) {
-    const file = path.relative(root, full).split(path.sep).join('/');
-    try {
-      options.onFile?.(file);
-      const st = await fs.stat(full);
-      const state = { size: st.size, mtimeMs: st.mtimeMs };
-      if (options.skip?.(file, state)) {
-        yield { file, state, docs: [], skipped: true };
-        continue;
-      }
-      if (st.size > MAX_FILE_BYTES)
-        throw new BadInputError(full, `too large: ${st.size} bytes > ${MAX_FILE_BYTES}`);
-      const bytes = await fs.readFile(full);
-      const parsed = await parse(bytes, full, options.onError);
-      const docs: DocumentInput[] = [];
-      parsed.forEach((p, i) => {
-        const id = parsed.length === 1 ? file : `${file}#m${i + 1}`; // one mbox message each
-        const source = {
-          id,
-          title: p.title,
-          text: p.text,
-          meta: { ...p.meta, path: file },
-          headings: p.headings,
-          pages: p.pages,
-        };
-        for (const passage of toPassages(source, options.passages)) docs.push(passageDocument(passage));
-      });
-      yield { file, state, docs, skipped: false };
-    } catch (err) {
-      const bad =
-        err instanceof BadInputError
-          ? err
-          : new BadInputError(full, `cannot read: ${(err as Error).message}`);
-      if (options.onError) options.onError(bad);
-      else throw bad;
-    }
+/**
+ * What file `rel` of the tree (opened as `file`, the path errors name) comes to: see
+ * {@link FileOutcome}.
+ */
+export async function readFolderFile(
+  file: string,
+  rel: string,
+  options: FileOptions = {},
+): Promise<FileOutcome> {
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const prev = options.previous;
+  const known = options.indexed === true || prev?.passages === 0;
+  // Synchronous calls: a file costs a stat (and, when changed, an open, a read and a close);
+  // through promises each of them is a round trip to the thread pool, which for small files
+  // costs more than the call itself.
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    return { kind: 'failed', reason: fsReason(err) };
   }
+  if (!st.isFile()) return { kind: 'skipped', reason: 'not a regular file' };
+  if (known && prev !== undefined && prev.size === st.size && prev.mtimeMs === st.mtimeMs) {
+    return { kind: 'unchanged', state: prev, read: false };
+  }
+  let bytes: Buffer;
+  let state: FileState;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const fst = fs.fstatSync(fd);
+    if (fst.size > max) {
+      return {
+        kind: 'skipped',
+        reason: `too large: ${fst.size} bytes, the limit is ${max} (--max-file-size)`,
+      };
+    }
+    bytes = readAll(fd, fst.size);
+    state = { size: fst.size, mtimeMs: fst.mtimeMs };
+  } catch (err) {
+    return { kind: 'failed', reason: fsReason(err) };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  state.hash = createHash('sha256').update(bytes).digest('hex');
+  if (known && prev?.hash === state.hash) {
+    return { kind: 'unchanged', state: { ...state, passages: prev.passages }, read: true };
+  }
+  if (extensionOf(file) !== 'pdf' && !MBOX_EXTENSIONS.has(extensionOf(file))) {
+    const reason = binaryReason(bytes);
+    if (reason) return { kind: 'skipped', reason };
+  }
+  const problems: FileIssue[] = [];
+  let parsed: ParsedDocument[];
+  try {
+    parsed = await parse(bytes, file, (e) =>
+      problems.push({ path: e.source, reason: reasonOf(e, e.source) }),
+    );
+  } catch (err) {
+    if (err instanceof BadInputError) return { kind: 'failed', reason: reasonOf(err, file) };
+    return { kind: 'failed', reason: `cannot parse: ${(err as Error).message}` };
+  }
+  const docs: DocumentInput[] = [];
+  const warnings: string[] = [];
+  parsed.forEach((p, i) => {
+    const id = parsed.length === 1 ? rel : `${rel}#m${i + 1}`; // one mbox message each
+    const source = {
+      id,
+      title: p.title,
+      text: p.text,
+      meta: { ...p.meta, path: rel },
+      headings: p.headings,
+      pages: p.pages,
+      firstLine: p.firstLine,
+    };
+    for (const passage of toPassages(source, options.passages)) docs.push(passageDocument(passage));
+    if (p.warnings) warnings.push(...p.warnings);
+  });
+  state.passages = docs.length;
+  return { kind: 'indexed', state, docs, bytes: bytes.length, warnings, problems };
 }
 
 /** The file a passage id belongs to (the part before the first `#`). */

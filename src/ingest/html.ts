@@ -9,7 +9,7 @@
 
 import { Parser } from 'htmlparser2';
 import { decodeText } from './binary.js';
-import { baseTitle, type ParsedDocument, type ParsedHeading } from './parsed.js';
+import { baseTitle, decodeWarnings, type ParsedDocument, type ParsedHeading } from './parsed.js';
 
 /** Elements whose whole content is dropped. */
 const SKIP = new Set([
@@ -187,12 +187,12 @@ export function htmlToText(html: string): HtmlText {
 
 /** An HTML file; throws BadInputError for binary content. */
 export async function parseHtml(bytes: Uint8Array, file: string): Promise<ParsedDocument> {
-  const { text: html, encoding } = decodeText(bytes, file);
+  const { text: html, encoding, replaced } = decodeText(bytes, file);
   const parsed = htmlToText(html);
   const meta: ParsedDocument['meta'] = { type: 'html' };
   if (parsed.lang !== undefined) meta.lang = parsed.lang;
   if (parsed.description !== undefined) meta.description = parsed.description;
   if (encoding !== 'utf-8') meta.encoding = encoding;
   const title = parsed.title ?? parsed.headings.find((h) => h.level === 1)?.title ?? baseTitle(file);
-  return { title, text: parsed.text, meta, headings: parsed.headings };
+  return { title, text: parsed.text, meta, headings: parsed.headings, warnings: decodeWarnings(replaced) };
 }

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Engine } from '../engine.js';
 import { BadInputError } from '../errors.js';
 import { parseEml, parseMbox, splitMbox } from './mail.js';
+import { FolderSync } from './sync.js';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
 const NOTMUCH = path.join(DATA, 'notmuch-mail');
@@ -191,5 +194,36 @@ describe('splitMbox', () => {
       'y.mbox:1: malformed mail: the first line is not a header field: "garbage line"',
     ]);
     await expect(parseMbox(mbox, 'y.mbox')).rejects.toBeInstanceOf(BadInputError);
+  });
+});
+
+describe.skipIf(!haveData)('from: and to: on real mail', () => {
+  it('match an address, a domain or a name word of the notmuch maildir', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-mail-'));
+    const engine = await Engine.open(dir, { shards: 1 });
+    try {
+      const r = await new FolderSync(engine, NOTMUCH, null).syncAll();
+      expect(r.failed).toEqual([]);
+      const messages = (q: string) => {
+        const docs = new Set<string>();
+        for (const h of engine.search(q, { k: 10_000 }).hits) docs.add(String(h.meta?.doc));
+        return docs.size;
+      };
+      const perches = messages('from:joe@perches.com');
+      expect(perches).toBeGreaterThan(10);
+      // A domain finds the address; the name word also finds Joe's gmane.org alias.
+      expect(messages('from:perches.com')).toBe(perches);
+      expect(messages('from:perches')).toBeGreaterThan(perches);
+      expect(messages('from:Joe')).toBeGreaterThanOrEqual(perches);
+      // Two addresses, one name: both found by a name word and by the parent domain.
+      // One name, two addresses (redhat.com and a gmane.org alias): a name word finds both.
+      expect(messages('from:dhowells@redhat.com')).toBe(10);
+      expect(messages('from:howells')).toBe(25);
+      expect(messages('from:"David Howells"')).toBe(25);
+      expect(messages('from:suse.de')).toBeGreaterThan(0);
+      expect(messages('from:nobody-here.example')).toBe(0);
+    } finally {
+      await engine.close();
+    }
   });
 });

@@ -7,12 +7,15 @@
  */
 
 import { decodeText } from './binary.js';
-import { baseTitle, type ParsedDocument, type ParsedHeading } from './parsed.js';
+import { baseTitle, decodeWarnings, type ParsedDocument, type ParsedHeading } from './parsed.js';
 
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
 export async function parseMarkdown(bytes: Uint8Array, file: string): Promise<ParsedDocument> {
-  let { text, encoding } = decodeText(bytes, file);
+  const decoded = decodeText(bytes, file);
+  let { text } = decoded;
+  const { encoding, replaced } = decoded;
+  let firstLine = 1;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const meta: ParsedDocument['meta'] = { type: 'markdown' };
   if (encoding !== 'utf-8') meta.encoding = encoding;
@@ -24,11 +27,12 @@ export async function parseMarkdown(bytes: Uint8Array, file: string): Promise<Pa
       if (key === 'title' && typeof value === 'string') title = value;
       else if (key !== 'type') meta[key] = value;
     }
+    for (let i = 0; i < fm[0].length; i++) if (fm[0].charCodeAt(i) === 10) firstLine++;
     text = text.slice(fm[0].length);
   }
   const headings = markdownHeadings(text);
   title ??= (headings.find((h) => h.level === 1) ?? headings[0])?.title ?? baseTitle(file);
-  return { title, text, meta, headings };
+  return { title, text, meta, headings, firstLine, warnings: decodeWarnings(replaced) };
 }
 
 /** The headings of Markdown `text`, skipping fenced code blocks. */

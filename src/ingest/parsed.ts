@@ -28,6 +28,18 @@ export interface ParsedDocument {
   headings?: ParsedHeading[];
   /** Sorted by offset; the first page starts at 0. */
   pages?: ParsedPage[];
+  /**
+   * The line of the file on which `text` starts (1 = the first), when `text` is the file's own
+   * lines (text, code, Markdown): passages then carry line numbers.
+   */
+  firstLine?: number;
+  /** Problems that did not stop the file from being indexed (`invalid UTF-8: ...`). */
+  warnings?: string[];
+}
+
+/** The warning for text decoded with replacement characters, or none. */
+export function decodeWarnings(replaced: number | undefined): string[] | undefined {
+  return replaced ? [`invalid UTF-8: ${replaced} bad byte sequences replaced by U+FFFD`] : undefined;
 }
 
 /** A parser: the file's bytes and its path (for titles, `meta.path` and error messages). */

@@ -46,7 +46,12 @@ describe('isProbablyBinary', () => {
 describe('parsePlain', () => {
   it('reads text and code with type and language', async () => {
     const txt = await parsePlain(enc('Some notes.'), 'notes/todo.txt');
-    expect(txt).toEqual({ title: 'todo', text: 'Some notes.', meta: { type: 'text', ext: 'txt' } });
+    expect(txt).toEqual({
+      title: 'todo',
+      text: 'Some notes.',
+      firstLine: 1,
+      meta: { type: 'text', ext: 'txt' },
+    });
     const ts = await parsePlain(enc('export const x = 1;\n'), 'src/engine.ts');
     expect(ts.title).toBe('engine.ts');
     expect(ts.meta).toEqual({ type: 'code', ext: 'ts', lang: 'typescript' });

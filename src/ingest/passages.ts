@@ -28,6 +28,8 @@ export interface PassageSource {
   meta?: Record<string, MetaValue | MetaValue[]>;
   headings?: ParsedHeading[];
   pages?: ParsedPage[];
+  /** The file line on which `text` starts, when `text` is the file's lines: passages get lines. */
+  firstLine?: number;
 }
 
 export interface PassageOptions {
@@ -53,6 +55,9 @@ export interface Passage {
   tokens: number;
   /** The page the passage starts on, when the document has pages. */
   page?: number;
+  /** The file lines of its first and last characters, when the source has `firstLine`. */
+  line?: number;
+  lineEnd?: number;
   meta: Record<string, MetaValue | MetaValue[]>;
 }
 
@@ -140,6 +145,13 @@ export function toPassages(doc: PassageSource, options: PassageOptions = {}): Pa
   let h = 0;
   const stack: ParsedHeading[] = [];
   let p = 0;
+  // Lines: newlines are counted once, front to back, as the spans come in order.
+  let line = doc.firstLine ?? 1;
+  let counted = 0;
+  const lineAt = (offset: number) => {
+    for (; counted < offset; counted++) if (text.charCodeAt(counted) === 10) line++;
+    return line;
+  };
   return spans.map((span, ordinal) => {
     while (h < headings.length && headings[h].offset <= span.start) {
       const next = headings[h++];
@@ -164,6 +176,10 @@ export function toPassages(doc: PassageSource, options: PassageOptions = {}): Pa
       meta,
     };
     if (pages.length > 0 && pages[p].offset <= span.start) passage.page = pages[p].page;
+    if (doc.firstLine !== undefined) {
+      passage.line = lineAt(span.start);
+      passage.lineEnd = lineAt(span.end - 1);
+    }
     return passage;
   });
 }
@@ -255,7 +271,8 @@ export function isCjk(ch: string): boolean {
 
 /**
  * A passage as a document to index: its id, the document's title, its text, and the document's
- * metadata plus its provenance (`doc`, `start`, `end`, `heading` joined by " > ", `page`).
+ * metadata plus its provenance (`doc`, `start`, `end`, `heading` joined by " > ", `page`, `line`,
+ * `line-end`).
  */
 export function passageDocument(p: Passage): DocumentInput {
   const meta: Record<string, MetaValue | MetaValue[]> = {
@@ -266,5 +283,7 @@ export function passageDocument(p: Passage): DocumentInput {
   };
   if (p.headingPath.length > 0) meta.heading = p.headingPath.join(' > ');
   if (p.page !== undefined) meta.page = p.page;
+  if (p.line !== undefined) meta.line = p.line;
+  if (p.lineEnd !== undefined) meta['line-end'] = p.lineEnd;
   return { id: p.id, title: p.title, text: p.text, meta };
 }

@@ -7,7 +7,7 @@
 
 import * as path from 'node:path';
 import { decodeText } from './binary.js';
-import { baseTitle, extensionOf, type ParsedDocument } from './parsed.js';
+import { baseTitle, decodeWarnings, extensionOf, type ParsedDocument } from './parsed.js';
 
 /** Extension (or whole file name) → language. */
 export const CODE_LANGUAGES: Readonly<Record<string, string>> = {
@@ -96,12 +96,12 @@ export function languageOf(file: string): string | undefined {
 
 /** Plain text or source code; throws BadInputError for binary content. */
 export async function parsePlain(bytes: Uint8Array, file: string): Promise<ParsedDocument> {
-  const { text, encoding } = decodeText(bytes, file);
+  const { text, encoding, replaced } = decodeText(bytes, file);
   const lang = languageOf(file);
   const meta: ParsedDocument['meta'] = { type: lang === undefined ? 'text' : 'code', ext: extensionOf(file) };
   if (lang !== undefined) meta.lang = lang;
   if (encoding !== 'utf-8') meta.encoding = encoding;
-  return { title: titleOf(file, lang), text, meta };
+  return { title: titleOf(file, lang), text, meta, firstLine: 1, warnings: decodeWarnings(replaced) };
 }
 
 function titleOf(file: string, lang: string | undefined): string {

@@ -1,10 +1,11 @@
 /**
  * @module ingest/sync-state
- * What a folder looked like when it was last indexed into an index: each file's size and mtime, in
- * a small JSON file beside the index (`ingest-<hash of the folder path>.json`), written atomically
- * after the commit that made those files' passages durable. A re-run parses only files whose size
- * or mtime changed, and deletes the passages of files that are gone. A missing or unreadable state
- * file means "index everything again", never an error.
+ * What a folder looked like when it was last indexed into an index: each file's size, mtime,
+ * content hash and passage count, in a small JSON file beside the index (`ingest-<hash of the
+ * folder path>.json`), written atomically after the commit that made those files' passages
+ * durable. A re-run reads only files whose size or mtime changed, parses only those whose hash
+ * changed, and deletes the passages of files that are gone. A missing or unreadable state file
+ * means "index everything again", never an error.
  */
 
 import * as fs from 'node:fs';
@@ -13,6 +14,10 @@ import * as path from 'node:path';
 export interface FileState {
   size: number;
   mtimeMs: number;
+  /** SHA-256 of the content (hex), when the file was read. */
+  hash?: string;
+  /** How many passages it gave (0: nothing to index, so no passage shows it is indexed). */
+  passages?: number;
 }
 
 export interface SyncState {
@@ -55,9 +60,4 @@ export function writeSyncState(file: string, state: SyncState): void {
   } finally {
     fs.closeSync(dir);
   }
-}
-
-/** True when `st` matches the recorded state of a file. */
-export function unchanged(previous: FileState | undefined, st: FileState): boolean {
-  return previous !== undefined && previous.size === st.size && previous.mtimeMs === st.mtimeMs;
 }

@@ -120,3 +120,23 @@ describe('parseQuery', () => {
     expect(parseQuery('北京', ctx).clauses[0].terms).toEqual(['北京']);
   });
 });
+
+describe('parseQuery from: and to: on mail', () => {
+  const mail = { ...ctx, metaKeys: new Set(['from', 'from-any', 'to', 'to-any']) };
+
+  it('matches any part of an address through from-any / to-any', () => {
+    expect(parseQuery('from:Enron.com budget', mail).filters).toEqual([
+      { key: 'from-any', kind: 'exact', value: 'Enron.com', negate: false },
+    ]);
+    expect(parseQuery('to:"Vince Kaminski" -from:kaminski', mail).filters).toEqual([
+      { key: 'to-any', kind: 'exact', value: 'Vince Kaminski', negate: false },
+      { key: 'from-any', kind: 'exact', value: 'kaminski', negate: true },
+    ]);
+  });
+
+  it('keeps exact from: on an index without from-any', () => {
+    expect(parseQuery('from:ann@example.org', ctx).filters).toEqual([
+      { key: 'from', kind: 'exact', value: 'ann@example.org', negate: false },
+    ]);
+  });
+});

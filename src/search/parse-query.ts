@@ -11,6 +11,7 @@
  *   key:>=N  key:<N    metadata range (numbers, ISO dates)   year:>=2001  date:<2020-01-01
  *   key:a..b           inclusive range                year:1999..2004
  *   after:D before:D   date metadata after / before   after:2023-01-01 before:2023-07
+ *   from:x to:x        mail address, domain or name word   from:enron.com from:kaminski
  *   -key:value         excludes a metadata value
  *
  * `key:` is syntax only when `key` is a searchable field or a metadata key the index has; otherwise
@@ -30,6 +31,13 @@ export interface ParseContext {
 
 /** `after:` and `before:` filter the `date` metadata (mail, PDFs, front matter) by range. */
 const DATE_ALIASES: Record<string, string> = { after: '>', before: '<' };
+
+/**
+ * `from:` and `to:` match any part of an address (`from:enron.com`, `from:kaminski`) through the
+ * `from-any` / `to-any` metadata that mail ingest writes (see ingest/address-keys), when the index
+ * has it. A quoted name matches a whole display name (`from:"david howells"`).
+ */
+const ADDRESS_KEYS: Record<string, string> = { from: 'from-any', to: 'to-any' };
 
 /** Longest query accepted; longer input is cut (a hostile query cannot cost unbounded work). */
 export const MAX_QUERY_CHARS = 10_000;
@@ -58,6 +66,11 @@ export function parseQuery(input: string, ctx: ParseContext): Query {
         filters.push(filter);
         continue;
       }
+    }
+    const anyKey = tok.key !== null ? ADDRESS_KEYS[tok.key] : undefined;
+    if (anyKey && ctx.metaKeys.has(anyKey) && tok.value.trim() !== '') {
+      filters.push({ key: anyKey, kind: 'exact', value: tok.value.trim(), negate: tok.occur === 'mustNot' });
+      continue;
     }
     if (tok.key !== null && ctx.metaKeys.has(tok.key) && !ctx.fields.includes(tok.key)) {
       const filter = parseFilter(tok.key, tok.value, tok.occur === 'mustNot');

@@ -12,6 +12,7 @@ import type { StageTrace } from '../../funnel/types.js';
 import { fileOfId } from '../../ingest/folder.js';
 import { err, json, out } from '../io.js';
 import { pickProfile } from '../profiles.js';
+import { whereFrom } from '../provenance.js';
 
 interface AskFlags {
   index: string;
@@ -30,15 +31,6 @@ function formatTrace(trace: readonly StageTrace[]): string[] {
     const status = t.status === 'ok' ? '' : `  ${t.status.toUpperCase()}: ${t.error}`;
     return `  ${t.stage.padEnd(18)} ${String(t.in).padStart(6)} → ${String(t.out).padEnd(6)} ${t.ms.toFixed(1).padStart(8)} ms  ${work}${status}`;
   });
-}
-
-/** Where a citation points: the source file (or id), its page, and character offsets in the file. */
-function whereFrom(c: { docId: string; start: number; end: number }, meta: Record<string, unknown>): string {
-  const base = typeof meta.start === 'number' ? meta.start : 0;
-  const source = typeof meta.path === 'string' ? meta.path : c.docId;
-  const page = typeof meta.page === 'number' ? `, page ${meta.page}` : '';
-  const subject = typeof meta.subject === 'string' ? `, "${meta.subject}"` : '';
-  return `${source}${page}${subject}, chars ${base + c.start}-${base + c.end}`;
 }
 
 function hitsJson(r: FunnelResult, n: number) {
@@ -97,7 +89,10 @@ export function register(program: Command): void {
         if (seen.has(c.passage)) continue;
         seen.add(c.passage);
         const doc = engine.get(c.docId);
-        out(`  [${c.passage}] ${doc?.title || c.docId}  (${whereFrom(c, doc?.meta ?? {})})`);
+        const span = doc ? { text: doc.text, start: c.start, end: c.end } : undefined;
+        out(
+          `  [${c.passage}] ${doc?.title || c.docId}  (${whereFrom(c.docId, doc?.meta ?? {}, doc?.title, span)})`,
+        );
       }
       if (flags.trace) {
         out(`\n${r.funnel}  (${r.ms.toFixed(1)} ms)`);

@@ -1,7 +1,8 @@
 /**
  * @module cli/commands/index-cmd
- * `funnel index <path> --index <dir>`: a corpus.jsonl file, a BEIR folder, or a folder of
- * .txt/.md files. Progress bar on a TTY, a line per commit, a summary; exit 3 if some inputs failed.
+ * `funnel index <path> --index <dir>`: a corpus.jsonl file, a BEIR folder, or a folder of files
+ * (`cli/folder-run`). Progress bar on a TTY, a line per commit, a summary; exit 3 if some inputs
+ * failed.
  */
 
 import * as fs from 'node:fs';
@@ -10,33 +11,15 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { Engine } from '../../engine.js';
 import { BadInputError } from '../../errors.js';
-import { iterateCorpus } from '../../eval/beir.js';
-import { fileOfId, readFolder } from '../../ingest/folder.js';
 import { readLineChunks } from '../../ingest/lines.js';
-import {
-  type FileState,
-  readSyncState,
-  type SyncState,
-  stateFile,
-  unchanged,
-  writeSyncState,
-} from '../../ingest/sync-state.js';
-import type { DocumentInput } from '../../types.js';
+import { type FolderFlags, indexFolder, parseSize } from '../folder-run.js';
 import { EXIT, err, formatBytes, json, out, parseIntOption } from '../io.js';
 
-interface IndexFlags {
-  index: string;
-  shards?: number;
-  language?: string;
-  commitEvery: number;
-  json?: boolean;
-  progress: boolean;
-}
+type IndexFlags = FolderFlags;
 
-export function register(program: Command): void {
-  program
-    .command('index <path>')
-    .description('index a corpus.jsonl file, a BEIR folder (with corpus.jsonl) or a folder of .txt/.md files')
+/** The options `funnel index` and `funnel watch` share. */
+export function indexOptions(command: Command): Command {
+  return command
     .requiredOption('-i, --index <dir>', 'index directory (created if missing)')
     .option(
       '--shards <n>',
@@ -55,13 +38,26 @@ export function register(program: Command): void {
     )
     .option('--json', 'print the summary as JSON')
     .option('--no-progress', 'no progress bar')
-    .action(async (input: string, flags: IndexFlags) => {
-      process.exitCode = await runIndex(input, flags);
-    });
+    .option('--hidden', 'folders: index hidden files and folders too (.git never)')
+    .option('--max-file-size <size>', 'folders: skip larger files (bytes, or 512K, 256M, 2G)', parseSize);
 }
 
-async function runIndex(input: string, flags: IndexFlags): Promise<number> {
-  const source = openSource(input, flags.index);
+export function register(program: Command): void {
+  indexOptions(
+    program
+      .command('index <path>')
+      .description(
+        'index a corpus.jsonl file, a BEIR folder (with corpus.jsonl) or a folder of files (Markdown, HTML, PDF, mail, text, code), kept in sync',
+      ),
+  ).action(async (input: string, flags: IndexFlags) => {
+    process.exitCode = await runIndex(input, flags);
+  });
+}
+
+/** Indexes `input` (a JSONL file, a BEIR folder or a folder of files); returns the exit code. */
+export async function runIndex(input: string, flags: IndexFlags): Promise<number> {
+  const source = openSource(input);
+  if (source === 'folder') return indexFolder(input, flags);
   const engine = await Engine.open(flags.index, {
     shards: flags.shards,
     language: flags.language,
@@ -81,9 +77,7 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
   const bar = tty
     ? new cliProgress.SingleBar(
         {
-          format: source.bytes
-            ? 'indexing [{bar}] {percentage}% | {docs} docs | {mb} MB | {rate} MB/s'
-            : 'indexing {docs} docs | {mb} MB | {rate} MB/s',
+          format: 'indexing [{bar}] {percentage}% | {docs} docs | {mb} MB | {rate} MB/s',
           hideCursor: true,
         },
         cliProgress.Presets.shades_classic,
@@ -101,7 +95,7 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
   const progress = () => {
     if (!bar) return;
     const secs = (performance.now() - started) / 1000;
-    bar.update(Math.min(total, source.file ? bytes : chars), {
+    bar.update(Math.min(total, bytes), {
       docs,
       mb: (chars / 1e6).toFixed(1),
       rate: (chars / 1e6 / secs).toFixed(1),
@@ -110,45 +104,28 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
   let bytes = 0;
   let sinceCommit = 0;
   try {
-    if (source.file) {
-      // JSONL: builder threads decode whole chunks of lines; this thread only reads and hands over.
-      const jobs = new Set<Promise<void>>();
-      for await (const chunk of readLineChunks(source.file)) {
-        bytes += chunk.bytes.length;
-        const job = engine.addJsonl(chunk.bytes, source.file, chunk.firstLine).then((r) => {
-          docs += r.docs;
-          sinceCommit += r.docs;
-          chars += r.chars;
-          for (const e of r.errors) onError(e);
-          progress();
-        });
-        jobs.add(job);
-        void job.finally(() => jobs.delete(job)).catch(() => {});
-        await engine.settle();
-        if (sinceCommit >= flags.commitEvery) {
-          await Promise.all(jobs);
-          sinceCommit = 0;
-          await commit();
-        }
-      }
-      await Promise.all(jobs);
-    } else {
-      for await (const doc of source.docs(onError, engine)) {
-        try {
-          engine.add(doc);
-        } catch (e) {
-          onError(new BadInputError(`${input}: document ${JSON.stringify(doc.id)}`, (e as Error).message));
-          continue;
-        }
-        docs++;
-        chars += doc.text.length + (doc.title?.length ?? 0);
-        if (docs % 500 === 0) progress();
-        if (docs % 64 === 0) await engine.settle();
-        if (docs % flags.commitEvery === 0) await commit();
+    // JSONL: builder threads decode whole chunks of lines; this thread only reads and hands over.
+    const jobs = new Set<Promise<void>>();
+    for await (const chunk of readLineChunks(source.file)) {
+      bytes += chunk.bytes.length;
+      const job = engine.addJsonl(chunk.bytes, source.file, chunk.firstLine).then((r) => {
+        docs += r.docs;
+        sinceCommit += r.docs;
+        chars += r.chars;
+        for (const e of r.errors) onError(e);
+        progress();
+      });
+      jobs.add(job);
+      void job.finally(() => jobs.delete(job)).catch(() => {});
+      await engine.settle();
+      if (sinceCommit >= flags.commitEvery) {
+        await Promise.all(jobs);
+        sinceCommit = 0;
+        await commit();
       }
     }
+    await Promise.all(jobs);
     await commit();
-    source.afterCommit?.();
   } catch (e) {
     await engine.close({ commit: false });
     throw e;
@@ -168,7 +145,6 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
     seconds: Number(secs.toFixed(2)),
     mbPerSecond: Number((chars / 1e6 / secs).toFixed(2)),
     docsPerSecond: Math.round(docs / secs),
-    ...(source.files ? { files: source.files } : {}),
     indexDocs: stats.docs,
     segments: stats.segments,
     diskBytes: stats.diskBytes,
@@ -182,82 +158,22 @@ async function runIndex(input: string, flags: IndexFlags): Promise<number> {
     out(
       `index ${flags.index}: ${stats.docs} documents, ${stats.segments} segments, ${formatBytes(stats.diskBytes)} on disk`,
     );
-    if (source.files) {
-      const f = source.files;
-      out(
-        `${f.seen} files: ${f.seen - f.unchanged} read, ${f.unchanged} unchanged, ${f.removed} removed (gone since the last run)`,
-      );
-    }
     if (failures.length) out(`${failures.length} inputs failed (see messages above)`);
   }
   return failures.length > 0 ? EXIT.PARTIAL : EXIT.OK;
 }
 
+/** A JSONL corpus file (a BEIR folder's corpus.jsonl), read in chunks. */
 interface Source {
   bytes: number;
-  /** A JSONL corpus file, read in chunks; else `docs` yields the documents. */
-  file?: string;
-  docs(onError: (e: BadInputError) => void, engine: Engine): AsyncIterable<DocumentInput>;
-  /** Called once everything read is committed (a folder records what it indexed). */
-  afterCommit?(): void;
-  /** Folder runs: files seen, skipped as unchanged, and removed because they are gone. */
-  files?: { seen: number; unchanged: number; removed: number };
+  file: string;
 }
 
-/**
- * A folder's files as passages, kept in sync with the index: a file whose size and mtime match the
- * last run is not read again; an edited file's passages that are gone are deleted (unchanged
- * passages keep their ids); the passages of a file that no longer exists are deleted. What was
- * indexed is recorded beside the index once the run is committed (`ingest/sync-state`).
- */
-function folderSource(root: string, indexDir: string): Source {
-  const file = stateFile(indexDir, root);
-  const previous = readSyncState(file, root);
-  const next: SyncState = { root: path.resolve(root), files: {} };
-  const files = { seen: 0, unchanged: 0, removed: 0 };
-  async function* docs(onError: (e: BadInputError) => void, engine: Engine): AsyncGenerator<DocumentInput> {
-    const existing = new Map<string, string[]>();
-    for (const id of engine.ids()) {
-      const f = fileOfId(id);
-      const list = existing.get(f);
-      if (list) list.push(id);
-      else existing.set(f, [id]);
-    }
-    const present = new Set<string>();
-    const skip = (f: string, st: FileState) => existing.has(f) && unchanged(previous?.files[f], st);
-    for await (const got of readFolder(root, { onError, skip, onFile: (f) => present.add(f) })) {
-      files.seen++;
-      next.files[got.file] = got.state;
-      if (got.skipped) {
-        files.unchanged++;
-        continue;
-      }
-      const keep = new Set(got.docs.map((d) => d.id));
-      for (const old of existing.get(got.file) ?? []) if (!keep.has(old)) engine.delete(old);
-      yield* got.docs;
-    }
-    for (const f of Object.keys(previous?.files ?? {})) {
-      if (present.has(f)) continue;
-      for (const old of existing.get(f) ?? []) engine.delete(old);
-      files.removed++;
-    }
-  }
-  return { bytes: 0, docs, files, afterCommit: () => writeSyncState(file, next) };
-}
-
-function openSource(input: string, indexDir: string): Source {
+function openSource(input: string): Source | 'folder' {
   if (!fs.existsSync(input)) throw new BadInputError(input, 'no such file or directory');
   const st = fs.statSync(input);
-  if (st.isFile()) {
-    return { bytes: st.size, file: input, docs: (onError) => iterateCorpus(input, { onError }) };
-  }
+  if (st.isFile()) return { bytes: st.size, file: input };
   const corpus = path.join(input, 'corpus.jsonl');
-  if (fs.existsSync(corpus)) {
-    return {
-      bytes: fs.statSync(corpus).size,
-      file: corpus,
-      docs: (onError) => iterateCorpus(corpus, { onError }),
-    };
-  }
-  return folderSource(input, indexDir);
+  if (fs.existsSync(corpus)) return { bytes: fs.statSync(corpus).size, file: corpus };
+  return 'folder';
 }

@@ -1,12 +1,14 @@
 /**
  * @module cli/commands/search-cmd
- * `funnel search "<query>" --index <dir> [-k N] [--json]`: ranked hits with id, score, title and a
- * snippet with the matches marked.
+ * `funnel search "<query>" --index <dir> [-k N] [--json]`: ranked hits with id, score, title, where
+ * each comes from (file:line, page, or mail subject, sender and date) and a snippet with the
+ * matches marked.
  */
 
 import type { Command } from 'commander';
 import { Engine } from '../../engine.js';
 import { json, out, parseIntOption } from '../io.js';
+import { whereFrom } from '../provenance.js';
 
 export function register(program: Command): void {
   program
@@ -37,6 +39,7 @@ export function register(program: Command): void {
       out(`${res.total} matching documents, top ${res.hits.length} in ${res.tookMs.toFixed(1)} ms`);
       res.hits.forEach((h, i) => {
         out(`\n${i + 1}. ${h.title || '(untitled)'}  [${h.id}]  score ${h.score.toFixed(3)}`);
+        out(`   ${whereFrom(h.id, h.meta ?? {}, h.title)}`);
         if (h.snippet) out(`   ${h.snippet}`);
       });
     });

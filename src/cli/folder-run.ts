@@ -1,0 +1,154 @@
+/**
+ * @module cli/folder-run
+ * `funnel index <folder>` (and the first pass of `funnel watch`): syncs a folder into an index
+ * through `ingest/sync`, with a progress bar on a TTY (files, bytes, passages, rate), a line per
+ * commit, and a summary: indexed, unchanged, removed, skipped and failed with their reasons, or
+ * the same as JSON. Exit 3 when some inputs failed.
+ */
+
+import cliProgress from 'cli-progress';
+import { Engine } from '../engine.js';
+import type { FileIssue } from '../ingest/folder.js';
+import { FolderSync, type SyncOptions, type SyncReport } from '../ingest/sync.js';
+import { EXIT, err, formatBytes, json, out, UsageError } from './io.js';
+
+export interface FolderFlags {
+  index: string;
+  shards?: number;
+  language?: string;
+  commitEvery: number;
+  json?: boolean;
+  progress: boolean;
+  hidden?: boolean;
+  maxFileSize?: number;
+}
+
+/** The sync options the folder flags ask for. */
+export function syncOptions(flags: FolderFlags): SyncOptions {
+  return { hidden: flags.hidden, maxFileBytes: flags.maxFileSize };
+}
+
+/** `--max-file-size 256M`: bytes, or a number with K, M, G or T (powers of 1024). */
+export function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(value.trim());
+  if (!m) throw new UsageError(`--max-file-size: illegal value "${value}", expected bytes or e.g. 256M, 2G`);
+  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k'];
+  const n = Math.floor(Number(m[1]) * scale);
+  if (n < 1) throw new UsageError(`--max-file-size: illegal value "${value}", must be at least 1 byte`);
+  return n;
+}
+
+/** Indexes folder `root` into `flags.index` and prints what happened; returns the exit code. */
+export async function indexFolder(root: string, flags: FolderFlags): Promise<number> {
+  const engine = await Engine.open(flags.index, {
+    shards: flags.shards,
+    language: flags.language,
+    bulk: true,
+  });
+  const started = performance.now();
+  const tty = process.stderr.isTTY && flags.progress && !flags.json;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          format:
+            'indexing [{bar}] {value}/{total} files | {mb} MB | {passages} passages | {rate} MB/s | {eta_formatted}',
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  const commitLines: string[] = [];
+  let commits = 0;
+  let sinceCommit = 0;
+  let passages = 0;
+  const commit = async () => {
+    const r = await engine.commit();
+    commits++;
+    const line = `commit ${commits}: ${passages} passages, ${r.segmentsWritten} segments, ${formatBytes(r.bytesWritten)} written in ${r.ms.toFixed(0)} ms`;
+    if (bar) commitLines.push(line);
+    else if (!flags.json) err(line);
+  };
+  let report: SyncReport;
+  const sync = FolderSync.forIndex(engine, root, flags.index, {
+    ...syncOptions(flags),
+    afterFile: async (p) => {
+      if (bar) {
+        if (p.files === 1) bar.start(p.totalFiles, 0, { mb: '0', passages: 0, rate: '0' });
+        const secs = (performance.now() - started) / 1000;
+        bar.update(p.files, {
+          mb: (p.bytes / 1e6).toFixed(1),
+          passages: p.passages,
+          rate: (p.bytes / 1e6 / secs).toFixed(1),
+        });
+      }
+      sinceCommit += p.passages - passages;
+      passages = p.passages;
+      await engine.settle();
+      if (sinceCommit >= flags.commitEvery) {
+        sinceCommit = 0;
+        await commit();
+      }
+    },
+  });
+  try {
+    report = await sync.syncAll();
+    await commit();
+    sync.save();
+  } catch (e) {
+    await engine.close({ commit: false });
+    throw e;
+  } finally {
+    bar?.stop();
+    for (const line of commitLines) err(line);
+  }
+  const secs = (performance.now() - started) / 1000;
+  const stats = engine.stats();
+  await engine.close({ commit: false });
+  const summary = {
+    input: root,
+    index: flags.index,
+    files: report.files,
+    indexed: report.indexed,
+    unchanged: report.unchanged,
+    touched: report.touched,
+    removed: report.removed,
+    passages: report.passages,
+    deletedPassages: report.deleted,
+    bytes: report.bytes,
+    seconds: Number(secs.toFixed(3)),
+    mbPerSecond: Number((report.bytes / 1e6 / secs).toFixed(2)),
+    skipped: report.skipped,
+    failed: report.failed,
+    warnings: report.warnings,
+    indexDocs: stats.docs,
+    segments: stats.segments,
+    diskBytes: stats.diskBytes,
+  };
+  if (flags.json) json(summary);
+  else {
+    out(
+      `indexed ${report.indexed} files (${formatBytes(report.bytes)}, ${report.passages} passages) in ${secs.toFixed(1)} s: ` +
+        `${summary.mbPerSecond} MB/s; ${report.unchanged} unchanged` +
+        `${report.touched ? ` (${report.touched} touched, same content)` : ''}, ${report.removed} removed, ` +
+        `${report.skipped.length} skipped, ${report.failed.length} failed`,
+    );
+    printIssues(report);
+    out(
+      `index ${flags.index}: ${stats.docs} passages, ${stats.segments} segments, ${formatBytes(stats.diskBytes)} on disk`,
+    );
+  }
+  return report.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
+}
+
+/** The skipped, failed and warned-about inputs, each with its path and reason. */
+export function printIssues(report: SyncReport): void {
+  const list = (title: string, issues: FileIssue[]) => {
+    if (issues.length === 0) return;
+    out(`${title} (${issues.length}):`);
+    for (const i of issues.slice(0, 50)) out(`  ${i.path}: ${i.reason}`);
+    if (issues.length > 50) out(`  ... and ${issues.length - 50} more (--json lists them all)`);
+  };
+  list('skipped', report.skipped);
+  list('failed', report.failed);
+  list('indexed with warnings', report.warnings);
+}

@@ -1,0 +1,280 @@
+/**
+ * @module ingest/sync
+ * Keeps an index in step with a folder. `syncAll()` walks the tree (`walk.ts`) and brings every
+ * file up to date (`folder.ts`): a new or edited file's passages are added and its passages that
+ * are gone deleted (unchanged passages keep their ids); an unchanged file is not read; the
+ * passages of a file that is gone (or now ignored) are deleted. `syncPaths()` does the same for
+ * some files only (what `funnel watch` saw change). After the caller has committed, `save()`
+ * records what was indexed beside the index (`sync-state.ts`).
+ *
+ * A file that is skipped or fails keeps what it had in the index: nothing indexed is lost to a
+ * bad read. Its path and reason go to the report.
+ *
+ * The index is reached through {@link SyncTarget} (an `Engine`): ingest decides what to add and
+ * delete, the engine does it.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DocumentInput } from '../types.js';
+import { type FileIssue, fileOfId, readFolderFile } from './folder.js';
+import type { PassageOptions } from './passages.js';
+import { type FileState, readSyncState, type SyncState, stateFile, writeSyncState } from './sync-state.js';
+import { IGNORE_FILES, IgnoreRules, type WalkEntry, type WalkOptions, walkFolder } from './walk.js';
+
+/** What sync needs of an index. */
+export interface SyncTarget {
+  ids(): Iterable<string>;
+  add(doc: DocumentInput): void;
+  delete(id: string): boolean;
+}
+
+export interface SyncOptions extends WalkOptions {
+  /** Larger files are skipped without being read (default 256 MiB). */
+  maxFileBytes?: number;
+  passages?: PassageOptions;
+  /** After each file (the CLI updates its progress bar, commits every N documents). */
+  afterFile?: (progress: SyncProgress) => void | Promise<void>;
+  /** A file skipped or failed, or indexed with a warning, as soon as it is known. */
+  onIssue?: (kind: IssueKind, issue: FileIssue) => void;
+  /** Before each file is read (tests make files vanish here). */
+  beforeFile?: (rel: string) => void | Promise<void>;
+}
+
+export type IssueKind = 'skipped' | 'failed' | 'warning';
+
+export interface SyncProgress {
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  passages: number;
+}
+
+export interface SyncReport {
+  /** Files found (walked, or named to `syncPaths` and present). */
+  files: number;
+  /** Files read and indexed. */
+  indexed: number;
+  /** Files not indexed again: size and mtime as last time, or (`touched`) the same content. */
+  unchanged: number;
+  /** Of `unchanged`: read because the mtime or size changed, but the content hash was the same. */
+  touched: number;
+  /** Files gone since the last run whose passages were deleted. */
+  removed: number;
+  passages: number;
+  deleted: number;
+  bytes: number;
+  chars: number;
+  skipped: FileIssue[];
+  failed: FileIssue[];
+  warnings: FileIssue[];
+}
+
+function emptyReport(): SyncReport {
+  return {
+    files: 0,
+    indexed: 0,
+    unchanged: 0,
+    touched: 0,
+    removed: 0,
+    passages: 0,
+    deleted: 0,
+    bytes: 0,
+    chars: 0,
+    skipped: [],
+    failed: [],
+    warnings: [],
+  };
+}
+
+export class FolderSync {
+  readonly rules: IgnoreRules;
+  private readonly files: Record<string, FileState>;
+  private byFile: Map<string, string[]> | null = null;
+
+  /**
+   * @param root the folder, as the user named it (paths in reports start with it)
+   * @param stateFile where the state is kept, or null for none (every run reads everything)
+   */
+  constructor(
+    private readonly target: SyncTarget,
+    readonly root: string,
+    readonly stateFile: string | null,
+    private readonly options: SyncOptions = {},
+  ) {
+    this.rules = new IgnoreRules(root, options);
+    const previous = stateFile ? readSyncState(stateFile, root) : null;
+    this.files = { ...(previous?.files ?? {}) };
+  }
+
+  /** A sync of `root` into `target`, with its state beside the index in `indexDir`. */
+  static forIndex(target: SyncTarget, root: string, indexDir: string, options: SyncOptions = {}): FolderSync {
+    const exclude = [...(options.exclude ?? []), indexDir];
+    return new FolderSync(target, root, stateFile(indexDir, root), { ...options, exclude });
+  }
+
+  /** Walks the whole tree and brings every file up to date; deletes what is gone. */
+  async syncAll(): Promise<SyncReport> {
+    const report = emptyReport();
+    const walked = await walkFolder(this.root, this.rules, this.options);
+    for (const s of walked.skipped)
+      this.issue(report, 'skipped', { path: this.label(s.rel), reason: s.reason });
+    const seen = new Set<string>();
+    for (const e of walked.files) seen.add(e.rel);
+    // A skipped entry (a symlink out of the root, say) keeps what it had in the index.
+    for (const s of walked.skipped) seen.add(s.rel);
+    await this.syncFiles(walked.files, report);
+    for (const rel of Object.keys(this.files)) if (!seen.has(rel)) this.remove(rel, report);
+    return report;
+  }
+
+  /**
+   * Brings the named files (relative to the root, or absolute) up to date: present ones are read
+   * as in `syncAll`, missing or ignored ones have their passages deleted.
+   */
+  async syncPaths(paths: readonly string[]): Promise<SyncReport> {
+    const report = emptyReport();
+    const rootReal = fs.realpathSync(this.root);
+    const entries: WalkEntry[] = [];
+    for (const p of new Set(paths.map((x) => this.relative(x)))) {
+      if (p === '' || p.startsWith('../')) continue;
+      const full = path.join(this.root, p);
+      if (this.ignores(p) || !fs.existsSync(full)) {
+        this.remove(p, report);
+        continue;
+      }
+      let real: string;
+      try {
+        real = fs.realpathSync(full);
+      } catch {
+        this.remove(p, report); // gone since the event
+        continue;
+      }
+      const r = path.relative(rootReal, real);
+      if (r.startsWith('..') || path.isAbsolute(r)) {
+        this.issue(report, 'skipped', { path: full, reason: `symlink escapes the root (to ${real})` });
+        continue;
+      }
+      entries.push({ rel: p, full });
+    }
+    await this.syncFiles(entries, report);
+    return report;
+  }
+
+  /**
+   * True when `p` (relative to the root, or absolute; a folder when `isDir`) is not synced: ignored,
+   * hidden, in `.git`, outside the root or in an excluded folder (the index).
+   */
+  ignores(p: string, isDir = false): boolean {
+    const rel = this.relative(p);
+    if (rel === '') return false;
+    if (rel === '..' || rel.startsWith('../')) return true;
+    const abs = path.resolve(this.root, rel);
+    for (const x of this.options.exclude ?? []) {
+      const r = path.relative(path.resolve(x), abs);
+      if (r === '' || (!r.startsWith('..') && !path.isAbsolute(r))) return true;
+    }
+    return this.rules.ignoresPath(rel, isDir);
+  }
+
+  /** True when `p` (relative or absolute) is an ignore file, whose change calls for `syncAll`. */
+  isIgnoreFile(p: string): boolean {
+    return (IGNORE_FILES as readonly string[]).includes(path.basename(p));
+  }
+
+  /** Records the state durably: call it once the index has committed what was synced. */
+  save(): void {
+    if (!this.stateFile) return;
+    const state: SyncState = { root: path.resolve(this.root), files: this.files };
+    writeSyncState(this.stateFile, state);
+  }
+
+  /** The path relative to the root, with `/`. */
+  relative(p: string): string {
+    const abs = path.isAbsolute(p) ? p : path.join(this.root, p);
+    return path.relative(this.root, abs).split(path.sep).join('/');
+  }
+
+  private label(rel: string): string {
+    return path.join(this.root, rel);
+  }
+
+  private ids(): Map<string, string[]> {
+    if (this.byFile) return this.byFile;
+    const map = new Map<string, string[]>();
+    for (const id of this.target.ids()) {
+      const f = fileOfId(id);
+      const list = map.get(f);
+      if (list) list.push(id);
+      else map.set(f, [id]);
+    }
+    this.byFile = map;
+    return map;
+  }
+
+  private issue(report: SyncReport, kind: IssueKind, issue: FileIssue): void {
+    (kind === 'skipped' ? report.skipped : kind === 'failed' ? report.failed : report.warnings).push(issue);
+    this.options.onIssue?.(kind, issue);
+  }
+
+  private remove(rel: string, report: SyncReport): void {
+    const ids = this.ids();
+    const had = this.files[rel] !== undefined || ids.has(rel);
+    for (const id of ids.get(rel) ?? []) if (this.target.delete(id)) report.deleted++;
+    ids.delete(rel);
+    delete this.files[rel];
+    if (had) report.removed++;
+  }
+
+  private async syncFiles(entries: readonly WalkEntry[], report: SyncReport): Promise<void> {
+    const ids = this.ids();
+    const progress: SyncProgress = { files: 0, totalFiles: entries.length, bytes: 0, passages: 0 };
+    for (const e of entries) {
+      await this.options.beforeFile?.(e.rel);
+      const label = this.label(e.rel);
+      const got = await readFolderFile(label, e.rel, {
+        maxFileBytes: this.options.maxFileBytes,
+        passages: this.options.passages,
+        previous: this.files[e.rel],
+        indexed: ids.has(e.rel),
+      });
+      report.files++;
+      if (got.kind === 'unchanged') {
+        report.unchanged++;
+        if (got.read) report.touched++;
+        this.files[e.rel] = got.state;
+      } else if (got.kind === 'skipped' || got.kind === 'failed') {
+        this.issue(report, got.kind, { path: label, reason: got.reason });
+      } else {
+        const keep = new Set(got.docs.map((d) => d.id));
+        for (const old of ids.get(e.rel) ?? [])
+          if (!keep.has(old) && this.target.delete(old)) report.deleted++;
+        for (const doc of got.docs) {
+          try {
+            this.target.add(doc);
+          } catch (err) {
+            keep.delete(doc.id);
+            this.issue(report, 'failed', {
+              path: `${label}: passage ${doc.id}`,
+              reason: (err as Error).message,
+            });
+            continue;
+          }
+          report.chars += doc.text.length + (doc.title?.length ?? 0);
+        }
+        if (got.docs.length > 0) ids.set(e.rel, [...keep]);
+        else ids.delete(e.rel);
+        this.files[e.rel] = got.state;
+        report.indexed++;
+        report.passages += got.docs.length;
+        report.bytes += got.bytes;
+        progress.bytes += got.bytes;
+        progress.passages += got.docs.length;
+        for (const w of got.warnings) this.issue(report, 'warning', { path: label, reason: w });
+        for (const p of got.problems) this.issue(report, 'failed', p);
+      }
+      progress.files++;
+      await this.options.afterFile?.(progress);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * @module ingest/walk
+ * Which files of a folder tree are indexed. Git's rules: every `.gitignore` (and Funnel's own
+ * `.funnelignore`, same syntax) applies to its folder and below, a deeper file overrides a shallower
+ * one, `!pattern` re-includes, and nothing inside an ignored folder comes back (the folder is not
+ * walked). `.git` is never walked; hidden entries (a name starting with `.`) and `node_modules` are
+ * skipped unless asked for. Symbolic links are followed when they stay inside the root: real paths
+ * of walked folders are tracked, so a link loop (or a second way into a folder already walked) is
+ * skipped; a link that leads out of the root, or nowhere, is skipped with its reason.
+ *
+ * Reads the file system (readdir, realpath, the ignore files); prints nothing, never throws for one
+ * entry: what cannot be walked is reported in `skipped`.
+ */
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** Ignore files read in every folder, in this order (a later one overrides an earlier one). */
+export const IGNORE_FILES = ['.gitignore', '.funnelignore'] as const;
+
+export interface WalkOptions {
+  /** Walk hidden files and folders too (default false). `.git` is never walked. */
+  hidden?: boolean;
+  /** Absolute paths never walked (the index folder, when it lies inside the root). */
+  exclude?: readonly string[];
+}
+
+/** A file to index: its path relative to the root (with `/`), and the path to open. */
+export interface WalkEntry {
+  rel: string;
+  full: string;
+}
+
+/** An entry that was not walked, and why (`symlink escapes the root: ...`). */
+export interface WalkSkip {
+  rel: string;
+  reason: string;
+}
+
+export interface WalkResult {
+  files: WalkEntry[];
+  skipped: WalkSkip[];
+}
+
+/** The ignore rules of one tree, read lazily folder by folder and cached. */
+export class IgnoreRules {
+  private readonly cache = new Map<string, Ignore | null>();
+  private readonly hidden: boolean;
+
+  constructor(
+    readonly root: string,
+    options: WalkOptions = {},
+  ) {
+    this.hidden = options.hidden ?? false;
+  }
+
+  /** Forget the cached rules (an ignore file changed). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  /** True when the entry `name` of folder `dir` (both relative, `''` = the root) is not walked. */
+  ignoresEntry(dir: string, name: string, isDir: boolean): boolean {
+    if (name === '.git') return true;
+    if (!this.hidden && (name.startsWith('.') || name === 'node_modules')) return true;
+    const parts = dir === '' ? [name] : [...dir.split('/'), name];
+    let ignored = false;
+    for (let i = 0; i < parts.length; i++) {
+      const rules = this.rulesOf(parts.slice(0, i).join('/'));
+      if (!rules) continue;
+      const r = rules.test(parts.slice(i).join('/') + (isDir ? '/' : ''));
+      if (r.ignored) ignored = true;
+      else if (r.unignored) ignored = false;
+    }
+    return ignored;
+  }
+
+  /** True when `rel` (a file, or a folder when `isDir`) or one of its folders is not walked. */
+  ignoresPath(rel: string, isDir = false): boolean {
+    const parts = rel.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const dir = i < parts.length - 1 || isDir;
+      if (this.ignoresEntry(parts.slice(0, i).join('/'), parts[i], dir)) return true;
+    }
+    return false;
+  }
+
+  private rulesOf(dir: string): Ignore | null {
+    const cached = this.cache.get(dir);
+    if (cached !== undefined) return cached;
+    let rules: Ignore | null = null;
+    for (const name of IGNORE_FILES) {
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(this.root, dir, name), 'utf8');
+      } catch {
+        continue; // none here (or unreadable: as if none)
+      }
+      rules ??= ignore();
+      rules.add(text);
+    }
+    this.cache.set(dir, rules);
+    return rules;
+  }
+}
+
+const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * The files of `root` to index, in a stable order (depth first, names sorted), and the entries
+ * skipped with their reasons. `under` (relative to the root) walks one folder of the tree only.
+ */
+export async function walkFolder(
+  root: string,
+  rules: IgnoreRules,
+  options: WalkOptions = {},
+  under = '',
+): Promise<WalkResult> {
+  const files: WalkEntry[] = [];
+  const skipped: WalkSkip[] = [];
+  const rootReal = await fs.promises.realpath(root);
+  const exclude = new Set(
+    (options.exclude ?? []).map((p) => {
+      try {
+        return fs.realpathSync(p);
+      } catch {
+        return path.resolve(p);
+      }
+    }),
+  );
+  const visited = new Set<string>();
+  const inside = (real: string) => {
+    const r = path.relative(rootReal, real);
+    return r === '' || (!r.startsWith(`..${path.sep}`) && r !== '..' && !path.isAbsolute(r));
+  };
+  const relOf = (real: string) => path.relative(rootReal, real).split(path.sep).join('/');
+
+  const walk = async (dir: string, real: string): Promise<void> => {
+    if (visited.has(real)) {
+      skipped.push({ rel: dir, reason: `folder already walked (as ${relOf(real) || '.'}): a symlink loop` });
+      return;
+    }
+    visited.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(path.join(root, dir), { withFileTypes: true });
+    } catch (err) {
+      skipped.push({
+        rel: dir || '.',
+        reason: `cannot list folder: ${(err as NodeJS.ErrnoException).code ?? err}`,
+      });
+      return;
+    }
+    entries.sort(byName);
+    for (const e of entries) {
+      const rel = dir === '' ? e.name : `${dir}/${e.name}`;
+      const full = path.join(root, rel);
+      if (e.isSymbolicLink()) {
+        let target: string;
+        let st: fs.Stats;
+        try {
+          target = await fs.promises.realpath(full);
+          st = await fs.promises.stat(target);
+        } catch {
+          if (!rules.ignoresEntry(dir, e.name, false))
+            skipped.push({ rel, reason: 'broken symlink (its target does not exist)' });
+          continue;
+        }
+        if (rules.ignoresEntry(dir, e.name, st.isDirectory())) continue;
+        if (!inside(target)) {
+          skipped.push({ rel, reason: `symlink escapes the root (to ${target})` });
+          continue;
+        }
+        if (exclude.has(target)) continue;
+        if (st.isDirectory()) await walk(rel, target);
+        else if (st.isFile()) files.push({ rel, full });
+        continue;
+      }
+      if (rules.ignoresEntry(dir, e.name, e.isDirectory())) continue;
+      if (e.isDirectory()) {
+        const childReal = path.join(real, e.name);
+        if (!exclude.has(childReal)) await walk(rel, childReal);
+      } else if (e.isFile()) files.push({ rel, full });
+    }
+  };
+  const start = under === '' ? rootReal : await fs.promises.realpath(path.join(root, under));
+  if (!inside(start)) skipped.push({ rel: under, reason: `folder escapes the root (to ${start})` });
+  else await walk(under, start);
+  return { files, skipped };
+}
