@@ -59,7 +59,7 @@ export class Segment {
   readonly titles: StoredColumn;
   readonly texts: StoredColumn;
   readonly metas: StoredColumn;
-  readonly meta: MetaIndex;
+  private metaIndex: MetaIndex | undefined;
 
   constructor(parts: SegmentParts) {
     this.docCount = parts.docCount;
@@ -68,7 +68,17 @@ export class Segment {
     this.titles = parts.titles;
     this.texts = parts.texts;
     this.metas = parts.metas;
-    this.meta = parts.meta ?? MetaIndex.build(readMetas(parts.metas));
+    this.metaIndex = parts.meta;
+  }
+
+  /**
+   * The metadata filter index, built on first use: opening an index parses no metadata (passages
+   * carry a dozen keys each, and building their index was most of the time to open an index
+   * that a re-run of an unchanged folder only needed to compare file dates against).
+   */
+  get meta(): MetaIndex {
+    this.metaIndex ??= MetaIndex.build(readMetas(this.metas));
+    return this.metaIndex;
   }
 
   /** Term ordinal in field `field`, or -1. */
