@@ -226,3 +226,36 @@ describe('toPassages on parsed documents', () => {
     expect(count).toBeGreaterThan(10);
   });
 });
+
+describe('countTokens', () => {
+  it('counts what the token regex counts, for any mix of scripts, spaces and astral characters', () => {
+    const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
+    const token = new RegExp(`[${CJK}]|[^\\s${CJK}]+`, 'gu');
+    const pieces = [
+      'a',
+      'word',
+      ' ',
+      '\n',
+      '\u3000',
+      '\u00a0',
+      '中',
+      '文',
+      'か',
+      'カ',
+      '한',
+      '𠀀',
+      '😀',
+      'é',
+      '⺀',
+      '\u2029',
+      '.',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        expect(countTokens(text)).toBe(text.match(token)?.length ?? 0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

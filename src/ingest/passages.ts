@@ -66,11 +66,53 @@ const TOKEN = new RegExp(`[${CJK}]|[^\\s${CJK}]+`, 'gu');
 const CJK_CHAR = new RegExp(`[${CJK}]`, 'u');
 const PARAGRAPH_BREAK = /\n[ \t\r\f\v]*\n\s*/g;
 
-/** Tokens in `text` (words, and CJK characters one by one). */
+/** Whether UTF-16 unit `c` is whitespace as the regex `\s` has it. */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Tokens in `text` (words, and CJK characters one by one): what the regex {@link TOKEN} counts, by
+ * a loop over char codes (the regex was a tenth of folder ingestion's main thread). Below U+2E80
+ * no character is CJK; above, the regex decides for that one character.
+ */
 export function countTokens(text: string): number {
   let n = 0;
-  TOKEN.lastIndex = 0;
-  while (TOKEN.exec(text) !== null) n++;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x2e80) {
+      if (isSpace(c)) inWord = false;
+      else if (!inWord) {
+        inWord = true;
+        n++;
+      }
+      continue;
+    }
+    const astral = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length;
+    const ch = astral ? text.slice(i, i + 2) : text[i];
+    if (astral) i++;
+    if (CJK_CHAR.test(ch)) {
+      n++;
+      inWord = false;
+    } else if (isSpace(c)) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      n++;
+    }
+  }
   return n;
 }
 
