@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { FunnelError } from '../errors.js';
 import * as admin from './commands/admin-cmds.js';
+import * as evaluate from './commands/eval-cmd.js';
 import * as funnel from './commands/funnel-cmds.js';
 import * as index from './commands/index-cmd.js';
 import * as judge from './commands/judge-cmd.js';
@@ -23,7 +24,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const mod of [index, search, funnel, run, train, judge, admin]) mod.register(program);
+for (const mod of [index, search, funnel, run, evaluate, train, judge, admin]) mod.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -29,6 +29,11 @@ export interface FunnelOptions {
   stages?: number;
   signal?: AbortSignal;
   onText?: (delta: string) => void;
+  /**
+   * Called after each ranking stage with the candidates it passes on (not a copy: read them, do not
+   * change them). Evaluation reads each stage's ranking from here.
+   */
+  onStage?: (trace: StageTrace, candidates: readonly Candidate[]) => void;
 }
 
 export interface FunnelResult {
@@ -105,6 +110,7 @@ export async function runFunnel(
       }
     }
     t.ms = performance.now() - t0;
+    if (spec.kind !== 'read') options.onStage?.(t, candidates);
   }
   return {
     profile: profile.name,
