@@ -79,7 +79,7 @@ export function lineSpec(c: LineChart): TopLevelSpec {
         title: c.yTitle,
         ...(c.yDomain ? { scale: { domain: c.yDomain } } : {}),
       },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 400 } },
       strokeDash: {
         field: 'dashed',
         type: 'nominal',
@@ -115,7 +115,7 @@ export function barSpec(c: BarChart): TopLevelSpec {
         title: c.valueTitle,
         ...(c.yDomain ? { scale: { domain: c.yDomain } } : {}),
       },
-      color: { field: 'series', type: 'nominal', title: null, sort: null },
+      color: { field: 'series', type: 'nominal', title: null, sort: null, legend: { labelLimit: 400 } },
       tooltip: [{ field: 'series' }, { field: 'category' }, { field: 'value', format: '.3f' }],
     },
   };

@@ -5,16 +5,16 @@
  * latency p50/p95; `--all` evaluates each collection of a folder and adds a mean row.
  */
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { type CollectionEval, evaluateCollection } from '../../eval/collection-eval.js';
 import { checkCollection, listCollections } from '../../eval/collections.js';
-import { collectionsTable, evalReportHtml, stageTable } from '../../eval/eval-report.js';
+import { collectionsTable, evalCharts, evalReportHtml, stageTable } from '../../eval/eval-report.js';
 import { formatTable } from '../../eval/table.js';
 import { err, json, out, UsageError } from '../io.js';
 import { pickProfile } from '../profiles.js';
+import { writeReport } from '../report-files.js';
 
 interface EvalFlags {
   dataset?: string;
@@ -23,6 +23,7 @@ interface EvalFlags {
   config?: string;
   json?: boolean;
   report?: string;
+  png?: boolean;
   indexDir: string;
   read: boolean;
 }
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'config file with more profiles (default: $FUNNEL_CONFIG)')
     .option('--json', 'print JSON')
     .option('--report <file>', 'write an HTML report with charts')
+    .option('--png', 'with --report: also each chart as a PNG beside it')
     .option(
       '--index-dir <dir>',
       'where collection indexes are cached (rebuilt when the corpus changes)',
@@ -61,8 +63,8 @@ export function register(program: Command): void {
         );
       }
       if (flags.report) {
-        fs.writeFileSync(flags.report, await evalReportHtml(results));
-        err(`report → ${flags.report}`);
+        const charts = await evalCharts(results);
+        await writeReport(flags.report, evalReportHtml(results, charts), charts, flags.png ?? false);
       }
       if (flags.json) return json(results.length === 1 ? results[0] : { collections: results });
       for (const p of profiles)
