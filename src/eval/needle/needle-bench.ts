@@ -62,6 +62,8 @@ export interface ConfigResult extends NeedleConfig {
   allFound: number;
   /** Questions answered right by the reader (every expected value, no distractor value). */
   accuracy: number;
+  /** Questions whose answer holds every expected value, distractor values or not. */
+  answerHasValue: number;
   /** The reader that answered ('extractive', an LLM model, or 'extractive (fallback)'). */
   reader: string;
   stages: StageNeedles[];
@@ -209,6 +211,9 @@ async function runConfig(
     recall10: top10 / needed,
     allFound: allFound / questions,
     accuracy: noRead ? 0 : answers.filter((a) => a.correct).length / questions,
+    answerHasValue: noRead
+      ? 0
+      : answers.filter((a) => a.expected.every((e) => a.answer.includes(e))).length / questions,
     reader,
     stages,
     totalMs: latencyOf(totals),

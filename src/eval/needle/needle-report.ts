@@ -39,6 +39,13 @@ export function formatWindow(n: number): string {
   return n >= 1e6 ? `${+(n / 1e6).toFixed(1)}M` : `${+(n / 1e3).toFixed(0)}k`;
 }
 
+/** Share of answers holding every expected value (recomputed from the answers for older results). */
+function hasValue(r: ConfigResult): number {
+  if (r.answerHasValue !== undefined) return r.answerHasValue;
+  const ok = r.answers.filter((a) => a.expected.every((e) => a.answer.includes(e))).length;
+  return r.answers.length ? ok / r.answers.length : 0;
+}
+
 interface Group {
   run: NeedleRun;
   profile: string;
@@ -77,6 +84,7 @@ export function summaryTable(runs: readonly NeedleRun[]): Table {
       mean(g.rows.map((r) => r.recall10)),
       mean(g.rows.map((r) => r.allFound)),
       mean(g.rows.map((r) => r.accuracy)),
+      mean(g.rows.map(hasValue)),
       Math.max(...finals) - Math.min(...finals),
       ...spread.windows.map((w) => w.best),
     ];
@@ -84,7 +92,7 @@ export function summaryTable(runs: readonly NeedleRun[]): Table {
   const windows = runs[0]?.results[0]?.windows.map((w) => `${formatWindow(w.window)} window`) ?? [];
   return {
     caption:
-      'needle recall into the final ranking (≤117 passages) and the top 10, questions with every needle found, answer accuracy, all as means over depths; depth spread = max − min recall over depths; windows: best recall of one window-sized slice for spread needles',
+      'needle recall into the final ranking (≤117 passages) and the top 10, questions with every needle found, answer accuracy (every expected value and no distractor value) and answers holding the expected values, all as means over depths; depth spread = max − min recall over depths; windows: best recall of one window-sized slice for spread needles',
     head: [
       'tokens',
       'profile',
