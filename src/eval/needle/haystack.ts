@@ -22,7 +22,7 @@ import { parseCorpusLine } from '../../ingest/jsonl.js';
 import { readLineChunks } from '../../ingest/lines.js';
 import { countTokens, toPassages } from '../../ingest/passages.js';
 import type { DocumentInput } from '../../types.js';
-import { scanJsonlLine } from './jsonl-scan.js';
+import { passageCuts, passageLines, scanJsonlLine } from './jsonl-scan.js';
 
 export interface HaystackOptions {
   /** A folder of text files (.txt, .md), a BEIR folder (its corpus.jsonl) or a JSONL corpus file. */
@@ -31,6 +31,11 @@ export interface HaystackOptions {
   fill?: string;
   /** Haystack size in tokens (runs of non-space characters; a CJK character is one). */
   tokens: number;
+  /**
+   * Documents longer than twice this many tokens are cut into passages of about this many (ids
+   * `<id>#<n>`), as `funnel index` cuts files; 0 keeps whole documents. Default 200.
+   */
+  passageTokens?: number;
   /** Shards of the index (default: one per core). */
   shards?: number;
   /** Commit the bulk load every this many tokens (default 2·10^8), bounding memory. */
@@ -57,7 +62,7 @@ export interface HaystackLayout {
   starts: Float64Array;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 const LAYOUT = 'layout.tsv';
 const INFO = 'HAYSTACK.json';
 
@@ -94,6 +99,7 @@ export function haystackKey(options: HaystackOptions): string {
     fill: fill && stampOf(fill.path),
     tokens: options.tokens,
     shards: options.shards ?? null,
+    passageTokens: options.passageTokens ?? 200,
   });
   return createHash('sha256').update(json).digest('hex').slice(0, 12);
 }
@@ -162,40 +168,79 @@ export async function buildHaystack(
     }
   };
 
-  /** One pass over a JSONL file; round ≥ 2 renames ids, so lines are decoded here. */
+  const target = options.passageTokens ?? 200;
+
+  /** `doc` as passages (ids `<id>#<n>` plus `suffix`), or whole when short or `target` is 0. */
+  const addCut = async (doc: DocumentInput, suffix: string) => {
+    const whole = countTokens(`${doc.title ?? ''} ${doc.text}`);
+    if (target === 0 || whole <= 2 * target) return addDoc({ ...doc, id: `${doc.id}${suffix}` }, whole);
+    for (const p of toPassages({ id: doc.id, text: doc.text }, { targetTokens: target })) {
+      await addDoc({ id: `${doc.id}#${p.ordinal}${suffix}`, title: doc.title, text: p.text }, p.tokens);
+      if (full()) return;
+    }
+  };
+
+  /**
+   * One pass over a JSONL file. Round 1 hands the line bytes to the builder threads (long
+   * documents cut into passage lines on the bytes); round ≥ 2 renames ids, so lines are decoded.
+   */
   const jsonlPass = async (file: string, round: number) => {
     for await (const chunk of readLineChunks(file)) {
       const buf = chunk.bytes;
       let pos = 0;
       let lineNo = chunk.firstLine;
-      let cut = buf.length;
+      // Round 1: what goes to the builder, as ranges of `buf` and passage lines.
+      const pieces: Uint8Array[] = [];
+      let keptFrom = 0;
+      let split = false;
       while (pos < buf.length && !full()) {
         let end = buf.indexOf(10, pos);
         if (end < 0) end = buf.length;
         const stop = end > pos && buf[end - 1] === 13 ? end - 1 : end;
-        if (stop > pos) {
-          if (round === 1) {
-            const scan = scanJsonlLine(buf, pos, stop);
-            if (scan.id === undefined) badLines++;
-            else record(scan.id, scan.tokens);
-          } else {
-            const line = Buffer.from(buf.buffer, buf.byteOffset + pos, stop - pos).toString('utf8');
-            try {
-              const doc = parseCorpusLine(line, `${file}:${lineNo}`);
-              const text = `${doc.title} ${doc.text}`;
-              await addDoc({ ...doc, id: `${doc.id}~r${round}` }, countTokens(text));
-            } catch (err) {
-              if (!(err instanceof BadInputError)) throw err;
-              badLines++;
+        if (stop > pos && round === 1) {
+          const scan = scanJsonlLine(buf, pos, stop);
+          const cuts =
+            target > 0 && scan.text && scan.tokens > 2 * target
+              ? passageCuts(buf, scan.text[0], scan.text[1], target)
+              : [];
+          if (scan.id === undefined) badLines++;
+          else if (cuts.length <= 1) record(scan.id, scan.tokens);
+          else {
+            split = true;
+            if (pos > keptFrom) pieces.push(buf.subarray(keptFrom, pos));
+            for (const p of passageLines(buf, { ...scan, id: scan.id, text: scan.text! }, cuts)) {
+              pieces.push(...p.bytes);
+              record(p.id, p.tokens);
+              if (full()) break;
             }
+            keptFrom = Math.min(end + 1, buf.length);
+          }
+        } else if (stop > pos) {
+          const line = Buffer.from(buf.buffer, buf.byteOffset + pos, stop - pos).toString('utf8');
+          try {
+            await addCut(parseCorpusLine(line, `${file}:${lineNo}`), `~r${round}`);
+          } catch (err) {
+            if (!(err instanceof BadInputError)) throw err;
+            badLines++;
           }
         }
         lineNo++;
-        pos = end + 1;
-        if (full()) cut = Math.min(pos, buf.length);
+        pos = Math.min(end + 1, buf.length);
       }
       if (round === 1) {
-        const job = engine.addJsonl(buf.subarray(0, cut), file, chunk.firstLine).then((r) => {
+        let bytes = buf.subarray(0, pos);
+        if (split) {
+          if (pos > keptFrom) pieces.push(buf.subarray(keptFrom, pos));
+          // A fresh buffer of its own: it is transferred to a builder thread.
+          const size = pieces.reduce((n, p) => n + p.length, 0);
+          bytes = Buffer.allocUnsafeSlow(size);
+          let at = 0;
+          for (const p of pieces) {
+            bytes.set(p, at);
+            at += p.length;
+          }
+        }
+        const job = engine.addJsonl(bytes, file, chunk.firstLine).then((r) => {
           badLines += r.errors.length;
         });
         jobs.add(job);
@@ -214,7 +259,7 @@ export async function buildHaystack(
       const rel = path.relative(folder, file);
       const text = fs.readFileSync(file, 'utf8');
       const title = path.basename(file).replace(/\.[^.]+$/, '');
-      for (const p of toPassages({ id: rel, text })) {
+      for (const p of toPassages({ id: rel, text }, { targetTokens: target || 200 })) {
         const id = round === 1 ? `${rel}#${p.ordinal}` : `${rel}#${p.ordinal}~r${round}`;
         await addDoc({ id, title, text: p.text }, p.tokens);
         if (full()) return;

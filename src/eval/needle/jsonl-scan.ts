@@ -5,11 +5,28 @@
  * `countTokens` counts them (runs of non-space characters; each Chinese, Japanese or Korean
  * character is one token). The line's bytes then go to a builder thread as they are, so a 7 GB
  * corpus is never held as JS strings on this thread.
+ *
+ * Long documents can be cut into passages on the bytes too (`passageLines`): the text string is
+ * cut at whitespace after about `target` tokens (at a sentence or line end when one comes before
+ * twice the target), and each piece becomes a line of its own with the document's title. A cut
+ * always falls at the start of a character or escape, so every piece is valid JSON string content.
  */
 
 /** What the scan found: the id (undefined if the line has no string `_id`) and the tokens. */
 export interface LineScan {
   id: string | undefined;
+  /** Tokens of title and text. */
+  tokens: number;
+  /** Tokens of the title alone. */
+  titleTokens: number;
+  /** Byte ranges of the title's and the text's string content (between the quotes), if present. */
+  title?: [number, number];
+  text?: [number, number];
+}
+
+/** Where a text is cut: each passage's end (byte offset) and its tokens. */
+export interface PassageCut {
+  end: number;
   tokens: number;
 }
 
@@ -60,12 +77,20 @@ function keyIs(buf: Uint8Array, start: number, end: number, key: number[]): bool
  * Counts the tokens of a JSON string's content `buf[start, end)` (between the quotes, escapes
  * included), as `countTokens` would count the decoded string.
  */
-function countStringTokens(buf: Uint8Array, start: number, end: number): number {
+function countStringTokens(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  cut?: { target: number; cuts: PassageCut[] },
+): number {
   let tokens = 0;
   let inWord = false;
   let i = start;
+  let last = 0; // code point before this one
+  let passage = 0; // tokens since the last cut
   while (i < end) {
     const b = buf[i];
+    const at = i;
     let cp: number;
     if (b === BACKSLASH) {
       const e = buf[i + 1];
@@ -91,15 +116,30 @@ function countStringTokens(buf: Uint8Array, start: number, end: number): number 
       cp = 0x10000; // a 4-byte sequence: a word character
       i += b >= 0xf0 ? 4 : 1;
     }
-    if (isSpace(cp)) inWord = false;
-    else if (isCjk(cp)) {
+    if (isSpace(cp)) {
+      // A cut goes before this space: at a sentence or line end past the target, anywhere past twice it.
+      if (
+        cut &&
+        ((passage >= cut.target && (cp === 0x0a || last === 0x2e || last === 0x21 || last === 0x3f)) ||
+          passage >= 2 * cut.target)
+      ) {
+        cut.cuts.push({ end: at, tokens: passage });
+        passage = 0;
+      }
+      inWord = false;
+    } else if (isCjk(cp)) {
       tokens++;
+      passage++;
       inWord = false;
     } else if (!inWord) {
       tokens++;
+      passage++;
       inWord = true;
     }
+    last = cp;
   }
+  if (cut && passage > 0) cut.cuts.push({ end, tokens: passage });
+  else if (cut && cut.cuts.length > 0) cut.cuts[cut.cuts.length - 1].end = end;
   return tokens;
 }
 
@@ -110,9 +150,12 @@ function countStringTokens(buf: Uint8Array, start: number, end: number): number 
 export function scanJsonlLine(buf: Uint8Array, start: number, end: number): LineScan {
   let depth = 0;
   let expectKey = false;
-  let key = 0; // 1 _id, 2 title/text, 0 other
+  let key = 0; // 1 _id, 2 title, 3 text, 0 other
   let id: string | undefined;
   let tokens = 0;
+  let titleTokens = 0;
+  let title: [number, number] | undefined;
+  let text: [number, number] | undefined;
   let i = start;
   while (i < end) {
     const b = buf[i];
@@ -121,16 +164,22 @@ export function scanJsonlLine(buf: Uint8Array, start: number, end: number): Line
       let j = s;
       while (j < end && buf[j] !== QUOTE) j += buf[j] === BACKSLASH ? 2 : 1;
       if (depth === 1 && expectKey) {
-        key = keyIs(buf, s, j, KEY_ID)
-          ? 1
-          : keyIs(buf, s, j, KEY_TITLE) || keyIs(buf, s, j, KEY_TEXT)
-            ? 2
-            : 0;
+        if (keyIs(buf, s, j, KEY_ID)) key = 1;
+        else if (keyIs(buf, s, j, KEY_TITLE)) key = 2;
+        else if (keyIs(buf, s, j, KEY_TEXT)) key = 3;
+        else key = 0;
         expectKey = false;
       } else if (depth === 1) {
         if (key === 1)
           id = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + i, j + 1 - i).toString('utf8'));
-        else if (key === 2) tokens += countStringTokens(buf, s, j);
+        else if (key === 2) {
+          titleTokens = countStringTokens(buf, s, j);
+          tokens += titleTokens;
+          title = [s, j];
+        } else if (key === 3) {
+          tokens += countStringTokens(buf, s, j);
+          text = [s, j];
+        }
         key = 0;
       }
       i = j + 1;
@@ -151,5 +200,48 @@ export function scanJsonlLine(buf: Uint8Array, start: number, end: number): Line
     }
     i++;
   }
-  return { id, tokens };
+  const out: LineScan = { id, tokens, titleTokens };
+  if (title) out.title = title;
+  if (text) out.text = text;
+  return out;
+}
+
+/** Cuts of the text string content `buf[start, end)` into passages of about `target` tokens. */
+export function passageCuts(buf: Uint8Array, start: number, end: number, target: number): PassageCut[] {
+  const cuts: PassageCut[] = [];
+  countStringTokens(buf, start, end, { target, cuts });
+  return cuts;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The document of a scanned line as passage lines (`{"_id":"<id>#<n>","title":...,"text":...}`,
+ * one per cut, each ending in a newline), byte for byte from the line; with their tokens (the
+ * title's are counted once, in the first passage: the haystack holds the document's text once).
+ */
+export function passageLines(
+  buf: Uint8Array,
+  scan: LineScan & { id: string; text: [number, number] },
+  cuts: readonly PassageCut[],
+): { id: string; bytes: Uint8Array[]; tokens: number }[] {
+  const title = scan.title ? buf.subarray(scan.title[0], scan.title[1]) : new Uint8Array(0);
+  const out: { id: string; bytes: Uint8Array[]; tokens: number }[] = [];
+  let from = scan.text[0];
+  cuts.forEach((c, n) => {
+    const id = `${scan.id}#${n}`;
+    out.push({
+      id,
+      tokens: c.tokens + (n === 0 ? scan.titleTokens : 0),
+      bytes: [
+        encoder.encode(`{"_id":${JSON.stringify(id)},"title":"`),
+        title,
+        encoder.encode('","text":"'),
+        buf.subarray(from, c.end),
+        encoder.encode('"}\n'),
+      ],
+    });
+    from = c.end;
+  });
+  return out;
 }

@@ -99,6 +99,31 @@ describe('buildHaystack', () => {
     expect(again.layout.ids).toEqual(first.layout.ids);
   });
 
+  it('cuts long documents into passages on the bytes (ids <id>#<n>)', async () => {
+    const root = tmp();
+    const corpus = path.join(root, 'corpus.jsonl');
+    writeCorpus(corpus, 50, 5);
+    const long = Array.from({ length: 120 }, (_, i) => `Sentence number ${i} is here.`).join(' ');
+    fs.appendFileSync(corpus, `${JSON.stringify({ _id: 'big', title: 'Big', text: long })}\n`);
+    writeCorpus(path.join(root, 'tail.jsonl'), 50, 6, 't');
+    fs.appendFileSync(corpus, fs.readFileSync(path.join(root, 'tail.jsonl')));
+    const h = await buildHaystack(path.join(root, 'h'), {
+      corpus,
+      tokens: 2500,
+      shards: 1,
+      passageTokens: 100,
+    });
+    expect(h.info.parts).toHaveLength(1);
+    const parts = h.layout.ids.filter((id) => id.startsWith('big#'));
+    expect(parts).toEqual(['big#0', 'big#1', 'big#2', 'big#3', 'big#4', 'big#5']);
+    expect(h.layout.ids).toContain('t0');
+    const engine = await Engine.open(path.join(root, 'h'), { readOnly: true });
+    expect(parts.map((id) => engine.get(id)?.text).join('')).toBe(long);
+    expect(engine.get('big#1')?.title).toBe('Big');
+    expect(engine.stats().docs).toBe(h.info.docs);
+    await engine.close();
+  });
+
   it('continues with the fill corpus, or repeats the corpus with renamed ids', async () => {
     const root = tmp();
     const corpus = path.join(root, 'small.jsonl');
