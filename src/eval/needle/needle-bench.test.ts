@@ -214,6 +214,8 @@ describe('runNeedles', () => {
     const summary = summaryTable(runs);
     expect(summary.head).toContain('128k window');
     expect(summary.rows).toHaveLength(8);
+    for (const t of [summary, depthTable(runs)])
+      for (const row of t.rows) expect(row).toHaveLength(t.head.length);
     expect(depthTable(runs).rows).toHaveLength(8);
     const charts = await needleCharts(runs);
     expect(charts).toHaveLength(3);

@@ -102,11 +102,12 @@ export function summaryTable(runs: readonly NeedleRun[]): Table {
       'recall@10',
       'all found',
       'accuracy',
+      'has value',
       'depth spread',
       ...windows,
     ],
     rows,
-    digits: [0, 0, 0, 0, 3, 3, 3, 3, 3, ...windows.map(() => 3)],
+    digits: [0, 0, 0, 0, 3, 3, 3, 3, 3, 3, ...windows.map(() => 3)],
   };
 }
 
