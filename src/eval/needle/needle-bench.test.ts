@@ -220,7 +220,7 @@ describe('runNeedles', () => {
     const charts = await needleCharts(runs);
     expect(charts).toHaveLength(3);
     expect(charts[0]).toContain('Funnel bm25');
-    expect(charts[0]).toContain('128k-token window (best slice)');
+    expect(charts[0]).toContain('128k-token window');
     expect(needleReportHtml(runs, charts)).toContain('<svg');
   });
 });

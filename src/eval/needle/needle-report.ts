@@ -207,11 +207,12 @@ export async function needleCharts(runs: readonly NeedleRun[]): Promise<string[]
       if (none.length)
         points.push({ x, y: mean(none.map((r) => r.recallFinal)), series: `Funnel ${p}, no-overlap` });
     }
-    const spread = run.results.filter((r) => r.depth === 'spread' && r.profile === run.results[0].profile);
-    for (let w = 0; w < (spread[0]?.windows.length ?? 0); w++) {
-      const series = `${formatWindow(spread[0].windows[w].window)}-token window (best slice)`;
+    // A window holds min(1, W/N) of the haystack: its needle recall for needles spread over it
+    // (the best slice for one needle is trivially 1; the table gives the best slice per K).
+    for (const w of run.results[0]?.windows ?? []) {
+      const series = `${formatWindow(w.window)}-token window`;
       if (!dashed.includes(series)) dashed.push(series);
-      points.push({ x, y: mean(spread.map((r) => r.windows[w].best)), series });
+      points.push({ x, y: w.share, series });
     }
   }
   const recall = await lineChartSvg({
