@@ -46,6 +46,7 @@ interface NeedleFlags {
   merge?: string;
   read: boolean;
   shards?: string;
+  passageTokens: string;
 }
 
 const DEFAULT_CORPUS = path.join('..', 'shared', 'data', 'paul-graham-essays');
@@ -111,6 +112,11 @@ export function register(program: Command): void {
       path.join(os.tmpdir(), 'funnel-needle'),
     )
     .option('--shards <n>', 'shards of a new haystack index (default: one per core)')
+    .option(
+      '--passage-tokens <n>',
+      'cut documents longer than twice this into passages of about this many tokens; 0 keeps whole documents',
+      '200',
+    )
     .option('--no-read', 'skip the reader (no answer accuracy)')
     .option('--json', 'print every result as JSON')
     .option('--report <file>', 'write the HTML report with charts')
@@ -140,13 +146,14 @@ async function runAll(flags: NeedleFlags): Promise<NeedleRun[]> {
   const depths = list<Depth>(flags.depths, DEPTHS, 'depths');
   const [seed] = numbers(flags.seed, 'seed', 0, 2 ** 31);
   const shards = flags.shards === undefined ? undefined : numbers(flags.shards, 'shards', 1, 256)[0];
+  const [passageTokens] = numbers(flags.passageTokens, 'passage-tokens', 0, 100_000);
   const profiles = flags.profile.split(',').map((name) => pickProfile(name.trim(), flags.config));
   const configs: NeedleConfig[] = kinds.flatMap((kind) =>
     ks.flatMap((k) => depths.map((depth) => ({ kind, k, depth }))),
   );
   const runs: NeedleRun[] = [];
   for (const tokens of sizes) {
-    const haystackOptions = { corpus: flags.corpus, fill: flags.fill, tokens, shards };
+    const haystackOptions = { corpus: flags.corpus, fill: flags.fill, tokens, shards, passageTokens };
     const dir = path.join(flags.indexDir, `${formatTokens(tokens)}-${haystackKey(haystackOptions)}`);
     let lastReport = 0;
     const built = await buildHaystack(dir, {
