@@ -7,9 +7,11 @@
 import { Command, CommanderError } from 'commander';
 import { FunnelError } from '../errors.js';
 import * as admin from './commands/admin-cmds.js';
+import * as evaluate from './commands/eval-cmd.js';
 import * as funnel from './commands/funnel-cmds.js';
 import * as index from './commands/index-cmd.js';
 import * as judge from './commands/judge-cmd.js';
+import * as needle from './commands/needle-cmd.js';
 import * as run from './commands/run-cmd.js';
 import * as search from './commands/search-cmd.js';
 import * as train from './commands/train-cmd.js';
@@ -24,7 +26,8 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const mod of [index, watch, search, funnel, run, train, judge, admin]) mod.register(program);
+for (const mod of [index, watch, search, funnel, run, evaluate, needle, train, judge, admin])
+  mod.register(program);
 
 try {
   await program.parseAsync(process.argv);

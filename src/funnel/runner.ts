@@ -30,6 +30,8 @@ export interface FunnelOptions {
   stages?: number;
   signal?: AbortSignal;
   onText?: (delta: string) => void;
+  /** Called after each ranking stage with the ids it passes on, best first (read, do not change). */
+  onStage?: (trace: StageTrace, ids: readonly string[]) => void;
 }
 
 export interface FunnelResult {
@@ -107,6 +109,7 @@ export async function runFunnel(
       }
     }
     t.ms = performance.now() - t0;
+    if (spec.kind !== 'read') options.onStage?.(t, candidates.ids);
   }
   return {
     profile: profile.name,

@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../engine.js';
+import { BadInputError } from '../errors.js';
 import { readQrels, readQueries } from '../eval/beir.js';
 import type { Qrels } from '../eval/qrels.js';
 import { readLineChunks } from '../ingest/lines.js';
@@ -27,15 +28,30 @@ export interface CollectionData {
   qrels: Qrels;
 }
 
-/** Opens the index of a BEIR collection in `workDir/<name>`, building it on first use. */
+/** What the cached index was built from: the corpus path, size and modification time. */
+function corpusStamp(corpus: string): string {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(corpus);
+  } catch (err) {
+    throw new BadInputError(corpus, `cannot read the corpus: ${(err as Error).message}`);
+  }
+  return JSON.stringify({ corpus: path.resolve(corpus), bytes: st.size, mtimeMs: st.mtimeMs });
+}
+
+/**
+ * Opens the index of a BEIR collection in `workDir/<name>`, building it on first use, and again
+ * when the corpus file changed (its path, size and mtime are recorded in `INDEXED`).
+ */
 export async function collectionIndex(collectionDir: string, workDir: string): Promise<Engine> {
-  const name = path.basename(collectionDir);
+  const name = path.basename(path.resolve(collectionDir));
   const dir = path.join(workDir, name);
   const done = path.join(dir, 'INDEXED');
-  if (!fs.existsSync(done)) {
+  const corpus = path.join(collectionDir, 'corpus.jsonl');
+  const stamp = corpusStamp(corpus);
+  if (!fs.existsSync(done) || fs.readFileSync(done, 'utf8') !== stamp) {
     fs.rmSync(dir, { recursive: true, force: true });
     const e = await Engine.open(dir, { bulk: true, shards: 1 });
-    const corpus = path.join(collectionDir, 'corpus.jsonl');
     const jobs: Promise<unknown>[] = [];
     for await (const c of readLineChunks(corpus)) {
       jobs.push(e.addJsonl(c.bytes, corpus, c.firstLine));
@@ -45,7 +61,7 @@ export async function collectionIndex(collectionDir: string, workDir: string): P
     await e.commit();
     await e.merge();
     await e.close();
-    fs.writeFileSync(done, new Date().toISOString());
+    fs.writeFileSync(done, stamp);
   }
   return Engine.open(dir, { readOnly: true });
 }
