@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { seeded } from '../src/eval/needle/random.js';
 import type { DocumentInput } from '../src/types.js';
 
 /** A fresh temporary directory, removed by the returned cleanup. */
@@ -8,17 +9,8 @@ export function tempDir(prefix = 'funnel-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (mulberry32): the one the needle benchmark uses. */
+export const rng = seeded;
 
 const WORDS = (
   'search engine index shard segment posting query ranking score document memory fast durable fresh ' +
