@@ -19,6 +19,11 @@ import type { Shard } from './shard.js';
 
 /** A chunk of documents goes to a builder thread at this many characters of text. */
 export const CHUNK_CHARS = 32 << 20;
+/**
+ * The first chunk is smaller, and each next one twice as large up to {@link CHUNK_CHARS}, so that
+ * builders start while the reader is still on its first files instead of after 32 M characters.
+ */
+const FIRST_CHUNK_CHARS = 4 << 20;
 
 /** What one submitted chunk turned into once attached. */
 export interface ChunkReport {
@@ -65,7 +70,7 @@ export class BulkLoader {
     this.open.push(doc);
     this.openChars += doc.text.length + (doc.title?.length ?? 0);
     if (this.inflight.size > 0) this.touched.set(doc.id, this.submitted);
-    if (this.openChars >= CHUNK_CHARS) this.submitOpen();
+    if (this.openChars >= Math.min(CHUNK_CHARS, FIRST_CHUNK_CHARS * 2 ** this.submitted)) this.submitOpen();
   }
 
   /**
@@ -88,14 +93,22 @@ export class BulkLoader {
     return this.submit({ kind: 'jsonl', bytes, file, firstLine });
   }
 
-  /** Submits the open batch, if any. */
-  submitOpen(): void {
+  /**
+   * Submits the open batch, if any, as `parts` consecutive chunks (the last batch before a wait is
+   * cut in one part per builder thread, so that they build it together).
+   */
+  submitOpen(parts = 1): void {
     if (this.open.length === 0) return;
     const docs = this.open.filter((d): d is DocumentInput => d !== null);
+    const chars = this.openChars;
     this.open = [];
     this.openIndex.clear();
     this.openChars = 0;
-    if (docs.length > 0) void this.submit({ kind: 'docs', docs }).catch(() => {});
+    const n = chars >= FIRST_CHUNK_CHARS ? Math.max(1, Math.min(parts, docs.length)) : 1;
+    for (let p = 0; p < n; p++) {
+      const part = docs.slice(Math.floor((p * docs.length) / n), Math.floor(((p + 1) * docs.length) / n));
+      if (part.length > 0) void this.submit({ kind: 'docs', docs: part }).catch(() => {});
+    }
   }
 
   /** Waits until at most `maxPending` chunks are in flight; throws a build failure. */
@@ -111,7 +124,7 @@ export class BulkLoader {
 
   /** Submits the open batch and waits for every chunk to attach. */
   async finish(): Promise<void> {
-    this.submitOpen();
+    this.submitOpen(this.threads);
     await this.settle(0);
   }
 
