@@ -195,8 +195,11 @@ export async function readFolderFile(
   return { kind: 'indexed', state, docs, bytes: bytes.length, warnings, problems };
 }
 
-/** The file a passage id belongs to (the part before the first `#`). */
+/** The file a passage id belongs to: the id without its passage hash (and mbox message number). */
 export function fileOfId(id: string): string {
-  const at = id.indexOf('#');
-  return at < 0 ? id : id.slice(0, at);
+  // From the end: `#<12 hex>` (and `~k`), then an mbox message's `#m<i>`: a `#` in the path stays.
+  const m = /^(.*?)(?:#m\d+)?#[0-9a-f]{12}(?:~\d+)?$/.exec(id);
+  if (m) return m[1];
+  const mbox = /^(.*)#m\d+$/.exec(id);
+  return mbox ? mbox[1] : id;
 }

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
+import { fileOfId } from './folder.js';
 import { FolderSync } from './sync.js';
 import { makePdf } from './testing/make-pdf.js';
 
@@ -26,7 +27,7 @@ async function engineFor(dir: string): Promise<Engine> {
   return e;
 }
 
-const find = (e: Engine, q: string) => e.search(q).hits.map((h) => h.id.split('#')[0]);
+const find = (e: Engine, q: string) => e.search(q).hits.map((h) => fileOfId(h.id));
 const reasons = (issues: { path: string; reason: string }[], root: string) =>
   Object.fromEntries(issues.map((i) => [path.relative(root, i.path), i.reason]));
 
@@ -205,5 +206,31 @@ describe('FolderSync keeping in sync', () => {
     expect(meta('alpha')).toMatchObject({ path: 'notes.md', line: 4, 'line-end': 6 });
     expect(meta('bravo')).toMatchObject({ line: 8, 'line-end': 10 });
     expect(meta('charlie')).toMatchObject({ path: 'main.py', line: 1, 'line-end': 5 });
+  });
+});
+
+describe('fileOfId', () => {
+  it('finds the file of a passage id even when the path holds a #', () => {
+    expect(fileOfId('notes/a.txt#0123456789ab')).toBe('notes/a.txt');
+    expect(fileOfId('notes/C#/b.md#0123456789ab~2')).toBe('notes/C#/b.md');
+    expect(fileOfId('mail/box.mbox#m3#abcdefabcdef')).toBe('mail/box.mbox');
+    expect(fileOfId('mail/box.mbox#m3')).toBe('mail/box.mbox');
+    expect(fileOfId('plain-id')).toBe('plain-id');
+  });
+
+  it('deletes the passages of an edited or removed file whose path holds a #', async () => {
+    const root = tempDir();
+    const engine = await engineFor(path.join(tempDir(), 'idx'));
+    write(root, 'C#/notes.txt', 'The ocelot prowls.\n');
+    const sync = new FolderSync(engine, root, null);
+    await sync.syncAll();
+    expect(find(engine, 'ocelot')).toEqual(['C#/notes.txt']);
+    write(root, 'C#/notes.txt', 'The lynx prowls.\n');
+    await sync.syncAll();
+    expect(find(engine, 'ocelot')).toEqual([]);
+    expect(find(engine, 'lynx')).toEqual(['C#/notes.txt']);
+    fs.rmSync(path.join(root, 'C#/notes.txt'));
+    await sync.syncAll();
+    expect(find(engine, 'lynx')).toEqual([]);
   });
 });
