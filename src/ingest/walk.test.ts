@@ -60,19 +60,22 @@ describe('walkFolder', () => {
 
   it('follows symlinks inside the root without loops, and reports one that escapes', async () => {
     const outside = tree({ 'private.txt': 'x' });
-    const root = tree({ 'a/one.txt': 'x', 'b/two.txt': 'x' });
+    const root = tree({ 'a/one.txt': 'x', 'b/two.txt': 'x', '.hidden/h.txt': 'x' });
     fs.symlinkSync(path.join(root, 'a'), path.join(root, 'a', 'loop')); // a/loop → a
     fs.symlinkSync(outside, path.join(root, 'out')); // escapes
     fs.symlinkSync(path.join(outside, 'private.txt'), path.join(root, 'b', 'leak.txt')); // escapes
-    fs.symlinkSync(path.join(root, 'b', 'two.txt'), path.join(root, 'link.txt')); // inside: followed
+    fs.symlinkSync(path.join(root, 'b', 'two.txt'), path.join(root, 'link.txt')); // inside: the same file
+    fs.symlinkSync(path.join(root, '.hidden', 'h.txt'), path.join(root, 'vis.txt')); // inside, not walked else
     fs.symlinkSync(path.join(root, 'nowhere'), path.join(root, 'broken'));
     const r = await walk(root);
-    expect(r.files).toEqual(['a/one.txt', 'b/two.txt', 'link.txt']);
+    expect(r.files).toEqual(['a/one.txt', 'b/two.txt', 'vis.txt']);
     const reasons = Object.fromEntries(r.skipped.map((s) => [s.rel, s.reason]));
     expect(reasons['a/loop']).toMatch(/symlink loop/);
     expect(reasons.out).toBe(`symlink escapes the root (to ${fs.realpathSync(outside)})`);
     expect(reasons['b/leak.txt']).toMatch(/^symlink escapes the root/);
     expect(reasons.broken).toMatch(/broken symlink/);
+    // A file met twice is indexed once, under its own path.
+    expect(reasons['link.txt']).toMatch(/^the same file as b\/two.txt/);
   });
 
   it('leaves out excluded folders (the index inside the tree)', async () => {

@@ -130,6 +130,7 @@ export async function walkFolder(
     }),
   );
   const visited = new Set<string>();
+  const reals = new Map<string, { real: string; link: boolean }>();
   const inside = (real: string) => {
     const r = path.relative(rootReal, real);
     return r === '' || (!r.startsWith(`..${path.sep}`) && r !== '..' && !path.isAbsolute(r));
@@ -174,18 +175,50 @@ export async function walkFolder(
         }
         if (exclude.has(target)) continue;
         if (st.isDirectory()) await walk(rel, target);
-        else if (st.isFile()) files.push({ rel, full });
+        else if (st.isFile()) {
+          files.push({ rel, full });
+          reals.set(rel, { real: target, link: true });
+        }
         continue;
       }
       if (rules.ignoresEntry(dir, e.name, e.isDirectory())) continue;
       if (e.isDirectory()) {
         const childReal = path.join(real, e.name);
         if (!exclude.has(childReal)) await walk(rel, childReal);
-      } else if (e.isFile()) files.push({ rel, full });
+      } else if (e.isFile()) {
+        files.push({ rel, full });
+        reals.set(rel, { real: path.join(real, e.name), link: false });
+      }
     }
   };
   const start = under === '' ? rootReal : await fs.promises.realpath(path.join(root, under));
   if (!inside(start)) skipped.push({ rel: under, reason: `folder escapes the root (to ${start})` });
   else await walk(under, start);
-  return { files, skipped };
+  return { files: oncePerFile(files, reals, skipped), skipped };
+}
+
+/**
+ * One entry per real file: a file reached also through a symlink (or two) is indexed once, under
+ * its own path when the walk met it, and each other path is reported as skipped.
+ */
+function oncePerFile(
+  files: WalkEntry[],
+  reals: ReadonlyMap<string, { real: string; link: boolean }>,
+  skipped: WalkSkip[],
+): WalkEntry[] {
+  const keep = new Map<string, string>();
+  for (const f of files) {
+    const r = reals.get(f.rel);
+    if (!r) continue;
+    const kept = keep.get(r.real);
+    if (kept === undefined || (reals.get(kept)?.link && !r.link)) keep.set(r.real, f.rel);
+  }
+  const out: WalkEntry[] = [];
+  for (const f of files) {
+    const r = reals.get(f.rel);
+    const kept = r ? keep.get(r.real) : f.rel;
+    if (kept === f.rel) out.push(f);
+    else skipped.push({ rel: f.rel, reason: `the same file as ${kept} (a symlink): indexed once, there` });
+  }
+  return out;
 }
