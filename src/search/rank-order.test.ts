@@ -30,3 +30,25 @@ describe('rankOrder', () => {
     );
   });
 });
+
+describe('rankOrder on many rows (the radix path)', () => {
+  it('agrees with a comparator sort for 10,000 rows of tied and spread scores', () => {
+    for (const seed of [1, 2, 3]) {
+      let s = seed;
+      const next = () => {
+        s = (s * 1103515245 + 12345) % 2 ** 31;
+        return s / 2 ** 31;
+      };
+      const n = 10_000;
+      const scores = Float64Array.from({ length: n }, (_, i) =>
+        i % 3 === 0 ? Math.floor(next() * 8) / 4 : (next() - 0.2) * 1e3,
+      );
+      const keys = Float64Array.from({ length: n }, () => Math.floor(next() * (seed === 1 ? 50 : 2 ** 52)));
+      const want = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => scores[b] - scores[a] || keys[a] - keys[b],
+      );
+      const got = Array.from(rankOrder(scores, keys, n));
+      expect(got.map((i) => [scores[i], keys[i]])).toEqual(want.map((i) => [scores[i], keys[i]]));
+    }
+  });
+});

@@ -7,12 +7,20 @@
  */
 
 const DIGITS = 1 << 16;
+/** Below this many rows a comparator sort is cheaper than eight passes over 65,536 counters. */
+const RADIX_MIN = 8192;
 
 /**
  * The rows `0..n-1` ordered by score descending, then key ascending. Keys are integers in
  * [0, 2^53); scores are finite (NaN sorts last).
  */
 export function rankOrder(scores: Float64Array, keys: Float64Array, n: number): Int32Array {
+  if (n < RADIX_MIN) {
+    const rows = Array.from({ length: n }, (_, i) => i);
+    // -0 and 0 compare equal here, as in the radix path (which adds 0 first).
+    rows.sort((a, b) => scores[b] - scores[a] || keys[a] - keys[b]);
+    return Int32Array.from(rows);
+  }
   // Four 16-bit digits per 64-bit sort word, as two u32 halves: key (ascending), then score
   // (transformed so that ascending unsigned order is descending score order).
   const keyHi = new Uint32Array(n);
