@@ -6,11 +6,10 @@
  * the same as JSON. Exit 3 when some inputs failed.
  */
 
-import cliProgress from 'cli-progress';
-import { Engine } from '../engine.js';
 import type { FileIssue } from '../ingest/folder.js';
 import { FolderSync, type SyncOptions, type SyncReport } from '../ingest/sync.js';
-import { EXIT, err, formatBytes, json, out, UsageError } from './io.js';
+import { IndexRun } from './index-run.js';
+import { EXIT, formatBytes, json, out, UsageError } from './io.js';
 
 export interface FolderFlags {
   index: string;
@@ -40,45 +39,23 @@ export function parseSize(value: string): number {
 
 /** Indexes folder `root` into `flags.index` and prints what happened; returns the exit code. */
 export async function indexFolder(root: string, flags: FolderFlags): Promise<number> {
-  const engine = await Engine.open(flags.index, {
-    shards: flags.shards,
-    language: flags.language,
-    bulk: true,
-  });
-  const started = performance.now();
-  const tty = process.stderr.isTTY && flags.progress && !flags.json;
-  const bar = tty
-    ? new cliProgress.SingleBar(
-        {
-          format:
-            'indexing [{bar}] {value}/{total} files | {mb} MB | {passages} passages | {rate} MB/s | {eta_formatted}',
-          hideCursor: true,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  const commitLines: string[] = [];
-  let commits = 0;
+  const run = await IndexRun.open(
+    flags,
+    'indexing [{bar}] {value}/{total} files | {mb} MB | {passages} passages | {rate} MB/s | {eta_formatted}',
+  );
+  const { engine, bar } = run;
   let sinceCommit = 0;
   let passages = 0;
-  const commit = async () => {
-    const r = await engine.commit();
-    commits++;
-    const line = `commit ${commits}: ${passages} passages, ${r.segmentsWritten} segments, ${formatBytes(r.bytesWritten)} written in ${r.ms.toFixed(0)} ms`;
-    if (bar) commitLines.push(line);
-    else if (!flags.json) err(line);
-  };
-  let report: SyncReport;
+  let report: SyncReport | undefined;
   const sync = FolderSync.forIndex(engine, root, flags.index, {
     ...syncOptions(flags),
     afterFile: async (p) => {
       if (bar) {
         if (p.files === 1) bar.start(p.totalFiles, 0, { mb: '0', passages: 0, rate: '0' });
-        const secs = (performance.now() - started) / 1000;
         bar.update(p.files, {
           mb: (p.bytes / 1e6).toFixed(1),
           passages: p.passages,
-          rate: (p.bytes / 1e6 / secs).toFixed(1),
+          rate: (p.bytes / 1e6 / run.seconds).toFixed(1),
         });
       }
       sinceCommit += p.passages - passages;
@@ -86,24 +63,16 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
       await engine.settle();
       if (sinceCommit >= flags.commitEvery) {
         sinceCommit = 0;
-        await commit();
+        await run.commit(`${passages} passages`);
       }
     },
   });
-  try {
+  const { secs, stats } = await run.finish(async () => {
     report = await sync.syncAll();
-    await commit();
+    await run.commit(`${passages} passages`);
     sync.save();
-  } catch (e) {
-    await engine.close({ commit: false });
-    throw e;
-  } finally {
-    bar?.stop();
-    for (const line of commitLines) err(line);
-  }
-  const secs = (performance.now() - started) / 1000;
-  const stats = engine.stats();
-  await engine.close({ commit: false });
+  });
+  if (!report) throw new Error('folder sync ended without a report');
   const summary = {
     input: root,
     index: flags.index,

@@ -7,12 +7,11 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { Engine } from '../../engine.js';
 import { BadInputError } from '../../errors.js';
 import { readLineChunks } from '../../ingest/lines.js';
 import { type FolderFlags, indexFolder, parseSize } from '../folder-run.js';
+import { IndexRun } from '../index-run.js';
 import { EXIT, err, formatBytes, json, out, parseIntOption } from '../io.js';
 
 type IndexFlags = FolderFlags;
@@ -58,52 +57,29 @@ export function register(program: Command): void {
 export async function runIndex(input: string, flags: IndexFlags): Promise<number> {
   const source = openSource(input);
   if (source === 'folder') return indexFolder(input, flags);
-  const engine = await Engine.open(flags.index, {
-    shards: flags.shards,
-    language: flags.language,
-    bulk: true,
-  });
+  const run = await IndexRun.open(
+    flags,
+    'indexing [{bar}] {percentage}% | {docs} docs | {mb} MB | {rate} MB/s',
+  );
+  const { engine, bar } = run;
   const failures: BadInputError[] = [];
   const onError = (e: BadInputError) => {
     failures.push(e);
     if (!flags.json) err(`skipped ${e.message}`);
   };
-  const started = performance.now();
   let docs = 0;
   let chars = 0;
-  let commits = 0;
-  const commitLines: string[] = [];
-  const tty = process.stderr.isTTY && flags.progress && !flags.json;
-  const bar = tty
-    ? new cliProgress.SingleBar(
-        {
-          format: 'indexing [{bar}] {percentage}% | {docs} docs | {mb} MB | {rate} MB/s',
-          hideCursor: true,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
   const total = source.bytes || 1;
   bar?.start(total, 0, { docs: 0, mb: '0', rate: '0' });
-  const commit = async () => {
-    const r = await engine.commit();
-    commits++;
-    const line = `commit ${commits}: ${docs} docs, ${r.segmentsWritten} segments, ${formatBytes(r.bytesWritten)} written in ${r.ms.toFixed(0)} ms`;
-    if (!flags.json && !bar) err(line);
-    else if (bar) commitLines.push(line);
-  };
-  const progress = () => {
-    if (!bar) return;
-    const secs = (performance.now() - started) / 1000;
-    bar.update(Math.min(total, bytes), {
+  const progress = () =>
+    bar?.update(Math.min(total, bytes), {
       docs,
       mb: (chars / 1e6).toFixed(1),
-      rate: (chars / 1e6 / secs).toFixed(1),
+      rate: (chars / 1e6 / run.seconds).toFixed(1),
     });
-  };
   let bytes = 0;
   let sinceCommit = 0;
-  try {
+  const { secs, stats } = await run.finish(async () => {
     // JSONL: builder threads decode whole chunks of lines; this thread only reads and hands over.
     const jobs = new Set<Promise<void>>();
     for await (const chunk of readLineChunks(source.file)) {
@@ -121,21 +97,12 @@ export async function runIndex(input: string, flags: IndexFlags): Promise<number
       if (sinceCommit >= flags.commitEvery) {
         await Promise.all(jobs);
         sinceCommit = 0;
-        await commit();
+        await run.commit(`${docs} docs`);
       }
     }
     await Promise.all(jobs);
-    await commit();
-  } catch (e) {
-    await engine.close({ commit: false });
-    throw e;
-  } finally {
-    bar?.stop();
-    for (const line of commitLines) err(line);
-  }
-  const secs = (performance.now() - started) / 1000;
-  const stats = engine.stats();
-  await engine.close({ commit: false });
+    await run.commit(`${docs} docs`);
+  });
   const summary = {
     input,
     index: flags.index,
