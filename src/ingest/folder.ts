@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { DocumentInput } from '../types.js';
 import { binaryReason } from './binary.js';
-import { parseEml, parseMbox } from './mail.js';
+import { HEADER_LINE, parseEml, parseMbox } from './mail.js';
 import { MBOX_EXTENSIONS, parserFor } from './parse-file.js';
 import { extensionOf, type ParsedDocument } from './parsed.js';
 import { type PassageOptions, passageDocument, toPassages } from './passages.js';
@@ -90,14 +90,19 @@ function readAll(fd: number, size: number): Buffer {
   return at === size ? buf : buf.subarray(0, at);
 }
 
-/** A file without a known extension whose first lines are mail headers (a maildir message). */
-function looksLikeMail(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.subarray(0, 2048)).toString('latin1');
-  return (
-    /^(Return-Path|Received|Delivered-To|Message-ID|From|Date|Subject):/im.test(head) &&
-    /^Subject:/im.test(head) &&
-    /^From:/im.test(head)
-  );
+/**
+ * A plain-text file that is a mail message (a maildir file has no extension of its own): it starts
+ * with a header field (after an mbox `From ` line, if any) and its header block, up to the first
+ * blank line, has a From and a Subject. "From:" lines further down a document do not count.
+ */
+export function looksLikeMail(bytes: Uint8Array): boolean {
+  let head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
+  if (head.startsWith('From ')) head = head.slice(head.indexOf('\n') + 1);
+  const lines = head.split(/\r?\n/);
+  if (!HEADER_LINE.test(lines[0] ?? '')) return false;
+  const end = lines.indexOf('');
+  const block = (end < 0 ? lines : lines.slice(0, end)).join('\n');
+  return /^Subject:/im.test(block) && /^From:/im.test(block);
 }
 
 async function parse(

@@ -227,3 +227,27 @@ describe.skipIf(!haveData)('from: and to: on real mail', () => {
     }
   });
 });
+
+describe('looksLikeMail (a text file taken for a mail message)', () => {
+  it('takes a file that starts with its headers, not a document that quotes header lines', async () => {
+    const { looksLikeMail } = await import('./folder.js');
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    expect(looksLikeMail(bytes('From: a@b.org\nTo: c@d.org\nSubject: hi\n\nbody\n'))).toBe(true);
+    expect(
+      looksLikeMail(bytes('From a@b.org Mon Jan  1 10:00:00 2024\nSubject: hi\nFrom: a@b.org\n\nbody')),
+    ).toBe(true);
+    expect(looksLikeMail(bytes('Return-Path: <a@b.org>\r\nFrom: a@b.org\r\nSubject: x\r\n\r\nbody'))).toBe(
+      true,
+    );
+    // A documentation page: a title line, then an example message in its text.
+    expect(
+      looksLikeMail(
+        bytes(
+          'Active MM — The Linux Kernel documentation\n\nList: linux-kernel\nFrom: x@y.org\nSubject: hi\n',
+        ),
+      ),
+    ).toBe(false);
+    // Headers after the blank line are the body's.
+    expect(looksLikeMail(bytes('Title: notes\n\nFrom: a@b.org\nSubject: hi\n'))).toBe(false);
+  });
+});

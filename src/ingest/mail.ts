@@ -20,7 +20,7 @@ import { baseTitle, type ParsedDocument } from './parsed.js';
 const MAX_ATTACHMENT_CHARS = 1 << 20;
 
 /** A header field line: a name of printable characters other than `:`, then `:`. */
-const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
+export const HEADER_LINE = /^[\x21-\x39\x3b-\x7e]+:/;
 /** An mbox separator: `From sender date`, the date with a time of day. */
 const MBOX_FROM = /^From \S*.*\d{1,2}:\d{2}/;
 
