@@ -19,6 +19,7 @@ import { readDeletes, writeDeletes } from './index/deletes-file.js';
 import { acquireLock } from './index/lock.js';
 import {
   type IndexSettings,
+  indexVersion,
   type Manifest,
   readManifest,
   type SegmentEntry,
@@ -173,6 +174,15 @@ export class Engine {
         nextSeq,
       });
     }
+  }
+
+  /**
+   * A string that changes whenever the committed state of the index in `dir` changes (null when
+   * there is none), read without opening it: a caller that recorded it can tell later whether
+   * anyone changed the index since.
+   */
+  static version(dir: string): string | null {
+    return indexVersion(dir);
   }
 
   /**

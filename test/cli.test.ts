@@ -122,6 +122,11 @@ describe('funnel CLI', () => {
       /indexed 0 files .* 2 unchanged, 1 removed/,
     );
     expect(find('ferries')).toEqual([]);
+    // Nothing changed: the run stats the files and does not even open the index.
+    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 unchanged[^]*up to date .*not opened/);
+    // Once the index is changed by someone else, the next run opens it again.
+    funnel('delete', find('canoe')[0].id, '--index', index);
+    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 unchanged[^]*passages, \d+ segments/);
   });
 
   it('watches a folder: a saved file becomes searchable by another process; SIGINT stops cleanly', async () => {

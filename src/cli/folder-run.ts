@@ -6,6 +6,7 @@
  * the same as JSON. Exit 3 when some inputs failed.
  */
 
+import { Engine } from '../engine.js';
 import type { FileIssue } from '../ingest/folder.js';
 import { FolderSync, type SyncOptions, type SyncReport } from '../ingest/sync.js';
 import { IndexRun } from './index-run.js';
@@ -39,6 +40,9 @@ export function parseSize(value: string): number {
 
 /** Indexes folder `root` into `flags.index` and prints what happened; returns the exit code. */
 export async function indexFolder(root: string, flags: FolderFlags): Promise<number> {
+  const started = performance.now();
+  const same = await FolderSync.upToDate(root, flags.index, Engine.version(flags.index), syncOptions(flags));
+  if (same) return printUnchanged(root, flags, same, (performance.now() - started) / 1000);
   const run = await IndexRun.open(
     flags,
     'indexing [{bar}] {value}/{total} files | {mb} MB | {passages} passages | {rate} MB/s | {eta_formatted}',
@@ -70,8 +74,10 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
   const { secs, stats } = await run.finish(async () => {
     report = await sync.syncAll();
     await run.commit(`${passages} passages`);
-    sync.save();
   });
+  // Recorded once the index is closed, with its version: the next run can then tell that nothing
+  // changed without opening it.
+  sync.save(Engine.version(flags.index));
   if (!report) throw new Error('folder sync ended without a report');
   const summary = {
     input: root,
@@ -109,8 +115,43 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
   return report.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
 }
 
+/** The summary of a run that found the folder and the index as the last run left them. */
+function printUnchanged(
+  root: string,
+  flags: FolderFlags,
+  same: { files: number; unchanged: number; skipped: FileIssue[] },
+  secs: number,
+): number {
+  if (flags.json) {
+    json({
+      input: root,
+      index: flags.index,
+      files: same.files,
+      indexed: 0,
+      unchanged: same.unchanged,
+      touched: 0,
+      removed: 0,
+      passages: 0,
+      deletedPassages: 0,
+      bytes: 0,
+      seconds: Number(secs.toFixed(3)),
+      skipped: same.skipped,
+      failed: [],
+      warnings: [],
+      indexOpened: false,
+    });
+    return EXIT.OK;
+  }
+  out(
+    `indexed 0 files in ${secs.toFixed(1)} s; ${same.unchanged} unchanged, 0 removed, ${same.skipped.length} skipped, 0 failed`,
+  );
+  printIssues({ skipped: same.skipped, failed: [], warnings: [] });
+  out(`index ${flags.index}: up to date (as the last run left it; not opened)`);
+  return EXIT.OK;
+}
+
 /** The skipped, failed and warned-about inputs, each with its path and reason. */
-export function printIssues(report: SyncReport): void {
+export function printIssues(report: Pick<SyncReport, 'skipped' | 'failed' | 'warnings'>): void {
   const list = (title: string, issues: FileIssue[]) => {
     if (issues.length === 0) return;
     out(`${title} (${issues.length}):`);

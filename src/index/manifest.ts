@@ -48,6 +48,23 @@ export function writeManifest(dir: string, manifest: Manifest): void {
   writeContainer(path.join(dir, MANIFEST_FILE), MAGIC, VERSION, [w.finish()]);
 }
 
+/**
+ * A string that changes whenever the index's committed state does (the manifest's generation and
+ * the length of its write-ahead log), or null when `dir` holds no index: a folder sync records it
+ * to know, without opening the index, that nobody changed the index since.
+ */
+export function indexVersion(dir: string): string | null {
+  const m = readManifest(dir);
+  if (!m) return null;
+  let wal = 0;
+  try {
+    wal = fs.statSync(path.join(dir, m.wal)).size;
+  } catch {
+    // no log yet
+  }
+  return `${m.generation}:${wal}`;
+}
+
 /** Reads the manifest, or returns null when the directory holds no index yet. */
 export function readManifest(dir: string): Manifest | null {
   const file = path.join(dir, MANIFEST_FILE);

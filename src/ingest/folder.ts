@@ -45,7 +45,7 @@ export type FileOutcome =
   /** Not read (size and mtime as last time), or read and found to hash the same. */
   | { kind: 'unchanged'; state: FileState; read: boolean }
   /** Refused by policy: too large, binary content, a symlink out of the root. */
-  | { kind: 'skipped'; reason: string }
+  | { kind: 'skipped'; reason: string; state?: FileState }
   /** Could not be used: gone, unreadable, corrupt. */
   | { kind: 'failed'; reason: string };
 
@@ -140,6 +140,8 @@ export async function readFolderFile(
     return { kind: 'failed', reason: fsReason(err) };
   }
   if (!st.isFile()) return { kind: 'skipped', reason: 'not a regular file' };
+  if (prev?.skipped !== undefined && prev.size === st.size && prev.mtimeMs === st.mtimeMs)
+    return { kind: 'skipped', reason: prev.skipped, state: prev };
   if (known && prev !== undefined && prev.size === st.size && prev.mtimeMs === st.mtimeMs) {
     return { kind: 'unchanged', state: prev, read: false };
   }
@@ -168,7 +170,7 @@ export async function readFolderFile(
   }
   if (extensionOf(file) !== 'pdf' && !MBOX_EXTENSIONS.has(extensionOf(file))) {
     const reason = binaryReason(bytes);
-    if (reason) return { kind: 'skipped', reason };
+    if (reason) return { kind: 'skipped', reason, state: { ...state, skipped: reason } };
   }
   const problems: FileIssue[] = [];
   let parsed: ParsedDocument[];

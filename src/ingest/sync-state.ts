@@ -18,11 +18,15 @@ export interface FileState {
   hash?: string;
   /** How many passages it gave (0: nothing to index, so no passage shows it is indexed). */
   passages?: number;
+  /** Why it was skipped for its content (binary), so an unchanged copy is not read again. */
+  skipped?: string;
 }
 
 export interface SyncState {
   root: string;
   files: Record<string, FileState>;
+  /** The index's version (`indexVersion`) when this state was saved, after its commit. */
+  index?: string;
 }
 
 /** The state file of folder `root` in index `indexDir`. */
