@@ -123,10 +123,14 @@ describe('funnel CLI', () => {
     );
     expect(find('ferries')).toEqual([]);
     // Nothing changed: the run stats the files and does not even open the index.
-    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 unchanged[\s\S]*up to date .*not opened/);
+    expect(funnel('index', root, '--index', index).stdout).toMatch(
+      /2 unchanged[\s\S]*up to date .*not opened/,
+    );
     // Once the index is changed by someone else, the next run opens it again.
     funnel('delete', find('canoe')[0].id, '--index', index);
-    expect(funnel('index', root, '--index', index).stdout).toMatch(/2 unchanged[\s\S]*passages, \d+ segments/);
+    expect(funnel('index', root, '--index', index).stdout).toMatch(
+      /2 unchanged[\s\S]*passages, \d+ segments/,
+    );
   });
 
   it('watches a folder: a saved file becomes searchable by another process; SIGINT stops cleanly', async () => {
