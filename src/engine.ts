@@ -519,15 +519,10 @@ export class Engine {
     return parseQueryIn(this.searchContext(), text);
   }
 
-  /** BM25 idf of analyzed terms (each from its largest document frequency over the fields). */
-  idfs(terms: readonly string[]): number[] {
-    const { idf } = this.idfLookup();
-    return terms.map(idf);
-  }
-
   /**
-   * An idf lookup over the index as it is now (statistics cached per term), and the largest idf
-   * any term can have, so a caller ranking terms by weight × idf can stop early.
+   * BM25 idf of analyzed terms (each from its largest document frequency over the fields): a lookup
+   * over the index as it is now (statistics cached per term), and the largest idf any term can
+   * have, so a caller ranking terms by weight × idf can stop early.
    */
   idfLookup(): { idf: (term: string) => number; max: number } {
     const segments = this.shards.flatMap((s) => s.segments.map((st) => st.segment));

@@ -9,7 +9,7 @@
 import { Engine } from '../engine.js';
 import type { FileIssue } from '../ingest/folder.js';
 import { FolderSync, type SyncOptions, type SyncReport } from '../ingest/sync.js';
-import { IndexRun } from './index-run.js';
+import { IndexRun, indexFields, indexLine } from './index-run.js';
 import { EXIT, formatBytes, json, out, UsageError } from './io.js';
 
 export interface FolderFlags {
@@ -41,7 +41,12 @@ export function parseSize(value: string): number {
 /** Indexes folder `root` into `flags.index` and prints what happened; returns the exit code. */
 export async function indexFolder(root: string, flags: FolderFlags): Promise<number> {
   const started = performance.now();
-  const same = await FolderSync.upToDate(root, flags.index, Engine.version(flags.index), syncOptions(flags));
+  const { same, walked } = await FolderSync.upToDate(
+    root,
+    flags.index,
+    Engine.version(flags.index),
+    syncOptions(flags),
+  );
   if (same) return printUnchanged(root, flags, same, (performance.now() - started) / 1000);
   const run = await IndexRun.open(
     flags,
@@ -72,7 +77,7 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
     },
   });
   const { secs, stats } = await run.finish(async () => {
-    report = await sync.syncAll();
+    report = await sync.syncAll(walked);
     await run.commit(`${passages} passages`);
   });
   // Recorded once the index is closed, with its version: the next run can then tell that nothing
@@ -95,9 +100,7 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
     skipped: report.skipped,
     failed: report.failed,
     warnings: report.warnings,
-    indexDocs: stats.docs,
-    segments: stats.segments,
-    diskBytes: stats.diskBytes,
+    ...indexFields(stats),
   };
   if (flags.json) json(summary);
   else {
@@ -108,9 +111,7 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
         `${report.skipped.length} skipped, ${report.failed.length} failed`,
     );
     printIssues(report);
-    out(
-      `index ${flags.index}: ${stats.docs} passages, ${stats.segments} segments, ${formatBytes(stats.diskBytes)} on disk`,
-    );
+    out(indexLine(flags.index, stats, 'passages'));
   }
   return report.failed.length > 0 ? EXIT.PARTIAL : EXIT.OK;
 }

@@ -74,3 +74,13 @@ export class IndexRun {
     return { secs, stats };
   }
 }
+
+/** The index's size in a run's JSON summary. */
+export function indexFields(stats: IndexStats): { indexDocs: number; segments: number; diskBytes: number } {
+  return { indexDocs: stats.docs, segments: stats.segments, diskBytes: stats.diskBytes };
+}
+
+/** The summary's last line: what the index holds now (`noun`: documents, passages). */
+export function indexLine(dir: string, stats: IndexStats, noun: string): string {
+  return `index ${dir}: ${stats.docs} ${noun}, ${stats.segments} segments, ${formatBytes(stats.diskBytes)} on disk`;
+}

@@ -20,7 +20,14 @@ import type { DocumentInput } from '../types.js';
 import { type FileIssue, fileOfId, readFolderFile } from './folder.js';
 import type { PassageOptions } from './passages.js';
 import { type FileState, readSyncState, type SyncState, stateFile, writeSyncState } from './sync-state.js';
-import { IGNORE_FILES, IgnoreRules, type WalkEntry, type WalkOptions, walkFolder } from './walk.js';
+import {
+  IGNORE_FILES,
+  IgnoreRules,
+  type WalkEntry,
+  type WalkOptions,
+  type WalkResult,
+  walkFolder,
+} from './walk.js';
 
 /** What sync needs of an index. */
 export interface SyncTarget {
@@ -113,10 +120,13 @@ export class FolderSync {
     return new FolderSync(target, root, stateFile(indexDir, root), { ...options, exclude });
   }
 
-  /** Walks the whole tree and brings every file up to date; deletes what is gone. */
-  async syncAll(): Promise<SyncReport> {
+  /**
+   * Walks the whole tree (or takes `walked`, the walk `upToDate` just made) and brings every file
+   * up to date; deletes what is gone.
+   */
+  async syncAll(walked?: WalkResult): Promise<SyncReport> {
     const report = emptyReport();
-    const walked = await walkFolder(this.root, this.rules, this.options);
+    walked ??= await walkFolder(this.root, this.rules, this.options);
     for (const s of walked.skipped)
       this.issue(report, 'skipped', { path: this.label(s.rel), reason: s.reason });
     const seen = new Set<string>();
@@ -198,41 +208,28 @@ export class FolderSync {
    * Whether syncing `root` into the index in `indexDir` would change nothing: the index is as the
    * last run left it (`version` equals the one that run recorded), every file walked has the size
    * and mtime recorded then, and no recorded file is gone. Opens no index and reads no file, so an
-   * unchanged tree of 10,000 files is checked in a few hundred milliseconds. Returns the walk's
-   * counts and skipped entries when up to date, else null.
+   * unchanged tree of 10,000 files is checked in a few hundred milliseconds. `same` holds the
+   * walk's counts and skipped entries when up to date; `walked`, the walk, for `syncAll` otherwise.
    */
   static async upToDate(
     root: string,
     indexDir: string,
     version: string | null,
     options: SyncOptions = {},
-  ): Promise<{ files: number; unchanged: number; skipped: FileIssue[] } | null> {
+  ): Promise<{
+    same: { files: number; unchanged: number; skipped: FileIssue[] } | null;
+    walked?: WalkResult;
+  }> {
     const state = readSyncState(stateFile(indexDir, root), root);
-    if (!state || !version || state.index !== version) return null;
+    if (!state || !version || state.index !== version) return { same: null };
     const walked = await walkFolder(root, new IgnoreRules(root, options), {
       ...options,
       exclude: [...(options.exclude ?? []), indexDir],
     });
-    const seen = new Set<string>();
-    const skipped = walked.skipped.map((s) => ({ path: path.join(root, s.rel), reason: s.reason }));
-    for (const e of walked.files) {
-      const prev = state.files[e.rel];
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(e.full);
-      } catch {
-        return null;
-      }
-      if (!prev || prev.size !== st.size || prev.mtimeMs !== st.mtimeMs) return null;
-      if (prev.skipped !== undefined) skipped.push({ path: path.join(root, e.rel), reason: prev.skipped });
-      seen.add(e.rel);
-    }
-    for (const s of walked.skipped) seen.add(s.rel);
-    for (const rel of Object.keys(state.files)) if (!seen.has(rel)) return null;
-    const files = walked.files.length;
-    return { files, unchanged: files - (skipped.length - walked.skipped.length), skipped };
+    return { same: unchangedSince(state, root, walked), walked };
   }
 
+  /** The path relative to the root, with `/`. */
   /** The path relative to the root, with `/`. */
   relative(p: string): string {
     const abs = path.isAbsolute(p) ? p : path.join(this.root, p);
@@ -323,4 +320,30 @@ export class FolderSync {
       await this.options.afterFile?.(progress);
     }
   }
+}
+
+/** The walk's counts and skipped entries when every walked file is as `state` recorded it and none is gone, else null. */
+function unchangedSince(
+  state: SyncState,
+  root: string,
+  walked: WalkResult,
+): { files: number; unchanged: number; skipped: FileIssue[] } | null {
+  const seen = new Set<string>();
+  const skipped = walked.skipped.map((s) => ({ path: path.join(root, s.rel), reason: s.reason }));
+  for (const e of walked.files) {
+    const prev = state.files[e.rel];
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(e.full);
+    } catch {
+      return null;
+    }
+    if (!prev || prev.size !== st.size || prev.mtimeMs !== st.mtimeMs) return null;
+    if (prev.skipped !== undefined) skipped.push({ path: path.join(root, e.rel), reason: prev.skipped });
+    seen.add(e.rel);
+  }
+  for (const s of walked.skipped) seen.add(s.rel);
+  for (const rel of Object.keys(state.files)) if (!seen.has(rel)) return null;
+  const files = walked.files.length;
+  return { files, unchanged: files - (skipped.length - walked.skipped.length), skipped };
 }

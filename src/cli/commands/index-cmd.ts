@@ -11,8 +11,8 @@ import type { Command } from 'commander';
 import { BadInputError } from '../../errors.js';
 import { readLineChunks } from '../../ingest/lines.js';
 import { type FolderFlags, indexFolder, parseSize } from '../folder-run.js';
-import { IndexRun } from '../index-run.js';
-import { EXIT, err, formatBytes, json, out, parseIntOption } from '../io.js';
+import { IndexRun, indexFields, indexLine } from '../index-run.js';
+import { EXIT, err, json, out, parseIntOption } from '../io.js';
 
 type IndexFlags = FolderFlags;
 
@@ -112,9 +112,7 @@ export async function runIndex(input: string, flags: IndexFlags): Promise<number
     seconds: Number(secs.toFixed(2)),
     mbPerSecond: Number((chars / 1e6 / secs).toFixed(2)),
     docsPerSecond: Math.round(docs / secs),
-    indexDocs: stats.docs,
-    segments: stats.segments,
-    diskBytes: stats.diskBytes,
+    ...indexFields(stats),
   };
   if (flags.json) json(summary);
   else {
@@ -122,9 +120,7 @@ export async function runIndex(input: string, flags: IndexFlags): Promise<number
       `indexed ${docs} documents (${(chars / 1e6).toFixed(1)} MB of text) in ${secs.toFixed(1)} s: ` +
         `${summary.mbPerSecond} MB/s, ${summary.docsPerSecond} docs/s`,
     );
-    out(
-      `index ${flags.index}: ${stats.docs} documents, ${stats.segments} segments, ${formatBytes(stats.diskBytes)} on disk`,
-    );
+    out(indexLine(flags.index, stats, 'documents'));
     if (failures.length) out(`${failures.length} inputs failed (see messages above)`);
   }
   return failures.length > 0 ? EXIT.PARTIAL : EXIT.OK;

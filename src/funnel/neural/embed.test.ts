@@ -1,18 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine.js';
 import { validateProfile } from '../profile.js';
 import { runFunnel } from '../runner.js';
 import { cosine, EmbedStage } from './embed.js';
 import {
-  closeFixtureIndex,
   type JsonReply,
   type JsonRequest,
   type JsonServer,
-  openFixtureIndex,
   rerankSpec,
   retrieved,
   stageContext,
   startJsonServer,
+  useFixtureIndex,
 } from './testing/fixture.js';
 
 /** A fake embedding: an axis for "bridge", one for "cafe", and a small constant. */
@@ -33,18 +32,15 @@ const BROAD = 'tower bridge cafe paris';
 let engine: Engine;
 let server: JsonServer | undefined;
 
-beforeAll(async () => {
-  engine = await openFixtureIndex();
-});
-
-afterAll(async () => {
-  await closeFixtureIndex(engine);
-});
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+useFixtureIndex(
+  (e) => {
+    engine = e;
+  },
+  async () => {
+    await server?.close();
+    server = undefined;
+  },
+);
 
 describe('embed', () => {
   it('reorders by cosine, in batches, keeping earlier scores and features', async () => {

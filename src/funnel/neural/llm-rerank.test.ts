@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../engine.js';
 import { CLOSE, OPEN } from '../../reader/prompt.js';
 import {
@@ -9,32 +9,22 @@ import {
 import { validateProfile } from '../profile.js';
 import { runFunnel } from '../runner.js';
 import { LlmRerankStage, parsePermutation } from './llm-rerank.js';
-import {
-  closeFixtureIndex,
-  HOSTILE,
-  openFixtureIndex,
-  rerankSpec,
-  retrieved,
-  stageContext,
-} from './testing/fixture.js';
+import { HOSTILE, rerankSpec, retrieved, stageContext, useFixtureIndex } from './testing/fixture.js';
 
 const BROAD = 'tower bridge cafe paris';
 
 let engine: Engine;
 let server: ProtocolServer | undefined;
 
-beforeAll(async () => {
-  engine = await openFixtureIndex();
-});
-
-afterAll(async () => {
-  await closeFixtureIndex(engine);
-});
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+useFixtureIndex(
+  (e) => {
+    engine = e;
+  },
+  async () => {
+    await server?.close();
+    server = undefined;
+  },
+);
 
 describe('parsePermutation', () => {
   it('reads the named order, skips unknown and repeated numbers, appends the rest in order', () => {

@@ -138,13 +138,12 @@ export class RetrieveStage implements RankStage {
       notes.resources = { wordnet: Boolean(resources.wordnet), embeddings: Boolean(resources.embeddings) };
     }
     // Feedback's first pass keeps its scores; the second pass adds only the feedback clauses.
-    const carry = new Carry();
+    const carry = this.spec.model.includes('prf') ? new Carry() : null;
+    const from = query.clauses.length;
     let refs: CandidateRefs;
     let work: SearchWork;
     try {
-      let from = -1;
-      if (this.spec.model.includes('prf')) {
-        from = query.clauses.length;
+      if (carry) {
         const fb = feedbackClauses(engine, query, {
           docs: num(o.feedbackDocs, 10),
           terms: num(o.feedbackTerms, 20),
@@ -156,10 +155,10 @@ export class RetrieveStage implements RankStage {
         ctx.trace.work.feedbackPostings = fb.postings;
       }
       ctx.query = query;
-      const use = from >= 0 ? ({ carry, mode: 'resume', from } as const) : undefined;
+      const use = carry ? ({ carry, mode: 'resume', from } as const) : undefined;
       ({ refs, work } = engine.retrieve(query, this.spec.keep, use));
     } finally {
-      carry.release();
+      carry?.release();
     }
     if (this.spec.model.includes('hop')) {
       const hop = secondHop(engine, ctx.question, query, refs, this.spec.keep, {
