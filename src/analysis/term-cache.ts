@@ -20,14 +20,19 @@ export const TERM_CACHE_MAX = 1 << 20;
 
 const INITIAL_BITS = 10;
 
-/** Memo of raw ASCII word (compared case-insensitively) → final term ('' meaning "dropped") and id. */
+/**
+ * Memo of raw ASCII word (compared case-insensitively) → final term ('' meaning "dropped") and id.
+ * A slot is four int32s in one array (hash, id, key offset, key length; length 0 = empty), and the
+ * lower-cased keys are bytes in one pool: a probe touches one slot and one key, two cache lines,
+ * instead of a hash array, an id array, a key array and the key string.
+ */
 export class AsciiTermCache {
-  private keys: string[] = [];
+  /** Stride-4 slots: hash, term id (-1 when dropped), key offset in `pool`, key length. */
+  private slots = new Int32Array(0);
+  private pool = new Uint8Array(0);
+  private poolLength = 0;
   /** Final term per slot. */
   values: string[] = [];
-  /** Term id per slot (-1 when dropped). */
-  ids = new Int32Array(0);
-  private hashes = new Int32Array(0);
   private mask = 0;
   private count = 0;
 
@@ -36,12 +41,17 @@ export class AsciiTermCache {
   }
 
   private allocate(slots: number): void {
-    this.keys = new Array<string>(slots).fill('');
+    this.slots = new Int32Array(slots * 4);
     this.values = new Array<string>(slots).fill('');
-    this.hashes = new Int32Array(slots);
-    this.ids = new Int32Array(slots);
+    if (this.pool.length === 0) this.pool = new Uint8Array(slots * 8);
+    this.poolLength = 0;
     this.mask = slots - 1;
     this.count = 0;
+  }
+
+  /** The term id cached in `slot` (-1 when the word is dropped). */
+  id(slot: number): number {
+    return this.slots[slot * 4 + 1];
   }
 
   /** The cached term of the ASCII word `text[start, end)` whose lower-case hash is `hash`. */
@@ -52,18 +62,21 @@ export class AsciiTermCache {
 
   /** The slot of the ASCII word `text[start, end)` whose lower-case hash is `hash`, or -1. */
   find(text: string, start: number, end: number, hash: number): number {
-    const keys = this.keys;
+    const slots = this.slots;
+    const pool = this.pool;
     const len = end - start;
     let slot = hash & this.mask;
     while (true) {
-      const key = keys[slot];
-      if (key.length === 0) return -1;
-      if (this.hashes[slot] === hash && key.length === len) {
+      const at = slot * 4;
+      const keyLength = slots[at + 3];
+      if (keyLength === 0) return -1;
+      if (slots[at] === hash && keyLength === len) {
+        const key = slots[at + 2];
         let i = 0;
         while (i < len) {
           let c = text.charCodeAt(start + i);
           if (c >= 0x41 && c <= 0x5a) c += 0x20;
-          if (c !== key.charCodeAt(i)) break;
+          if (c !== pool[key + i]) break;
           i++;
         }
         if (i === len) return slot;
@@ -73,39 +86,66 @@ export class AsciiTermCache {
   }
 
   /**
-   * Caches `value` (and its term id, -1 when dropped) for `key`, a lower-case ASCII word that owns
-   * its memory, of hash `hash`; returns its slot.
+   * Caches `value` (and its term id, -1 when dropped) for `key`, a non-empty lower-case ASCII word
+   * of hash `hash`; returns its slot.
    */
   set(key: string, hash: number, value: string, id = -1): number {
-    if (2 * (this.count + 1) > this.keys.length) {
-      if (this.keys.length < 2 * TERM_CACHE_MAX) {
-        const oldKeys = this.keys;
+    if (2 * (this.count + 1) > this.values.length) {
+      if (this.values.length < 2 * TERM_CACHE_MAX) {
+        const old = this.slots;
         const oldValues = this.values;
-        const oldHashes = this.hashes;
-        const oldIds = this.ids;
-        this.allocate(oldKeys.length * 2);
-        for (let s = 0; s < oldKeys.length; s++) {
-          if (oldKeys[s].length > 0) this.insert(oldKeys[s], oldHashes[s], oldValues[s], oldIds[s]);
+        const oldPool = this.pool;
+        this.pool = new Uint8Array(0);
+        this.allocate(oldValues.length * 2);
+        for (let s = 0; s < oldValues.length; s++) {
+          const at = s * 4;
+          const keyLength = old[at + 3];
+          if (keyLength === 0) continue;
+          const keyAt = this.store(oldPool, old[at + 2], keyLength);
+          this.insert(keyAt, keyLength, old[at], oldValues[s], old[at + 1]);
         }
       } else {
-        this.allocate(this.keys.length);
+        this.allocate(this.values.length);
       }
     }
-    return this.insert(key, hash, value, id);
+    const keyAt = this.poolLength;
+    this.reserve(key.length);
+    for (let i = 0; i < key.length; i++) this.pool[keyAt + i] = key.charCodeAt(i);
+    this.poolLength += key.length;
+    return this.insert(keyAt, key.length, hash, value, id);
   }
 
   /** Forgets every word (their term ids are no longer valid). */
   clear(): void {
+    this.pool = new Uint8Array(0);
     this.allocate(1 << INITIAL_BITS);
   }
 
-  private insert(key: string, hash: number, value: string, id: number): number {
+  private reserve(extra: number): void {
+    if (this.poolLength + extra <= this.pool.length) return;
+    const next = new Uint8Array(Math.max(this.pool.length * 2, this.poolLength + extra));
+    next.set(this.pool.subarray(0, this.poolLength));
+    this.pool = next;
+  }
+
+  /** Copies a key into the pool; returns its offset. */
+  private store(from: Uint8Array, at: number, length: number): number {
+    const keyAt = this.poolLength;
+    this.reserve(length);
+    this.pool.set(from.subarray(at, at + length), keyAt);
+    this.poolLength += length;
+    return keyAt;
+  }
+
+  private insert(keyAt: number, keyLength: number, hash: number, value: string, id: number): number {
     let slot = hash & this.mask;
-    while (this.keys[slot].length > 0) slot = (slot + 1) & this.mask;
-    this.keys[slot] = key;
+    while (this.slots[slot * 4 + 3] !== 0) slot = (slot + 1) & this.mask;
+    const at = slot * 4;
+    this.slots[at] = hash;
+    this.slots[at + 1] = id;
+    this.slots[at + 2] = keyAt;
+    this.slots[at + 3] = keyLength;
     this.values[slot] = value;
-    this.hashes[slot] = hash;
-    this.ids[slot] = id;
     this.count++;
     return slot;
   }

@@ -47,7 +47,7 @@ export class TokenSink {
   /** Appends the word memoized in `slot` of the filter's ASCII memo, at the next position. */
   addCached(slot: number, start: number, end: number): void {
     const cache = this.filter.asciiCache;
-    const id = cache.ids[slot];
+    const id = cache.id(slot);
     if (id >= 0) {
       const position = this.pos;
       if (this.emitId) this.emitId(id, position);

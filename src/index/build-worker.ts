@@ -7,7 +7,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
-import { buildChunk, type ChunkInput, type SpillTarget, spillChunk } from './chunk-build.js';
+import { buildChunk, type ChunkInput, type SpillTarget } from './chunk-build.js';
 import { segmentArrays, toParts } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
 
@@ -30,12 +30,14 @@ parentPort?.on('message', (req: BuildRequest) => {
       writers = Array.from({ length: req.shards }, () => new SegmentWriter(analyzer));
       writersKey = key;
     }
-    const built = buildChunk(req.input, writers);
-    if (req.spill) spillChunk(built, req.spill);
+    const built = buildChunk(req.input, writers, req.spill);
     // Text written to a file is read from there: it need not travel back.
     const segments = built.segments.map((s) => (s ? toParts(s, { withoutTexts: Boolean(req.spill) }) : null));
     const transfer = segments.flatMap((p) => (p ? segmentArrays(p) : []));
-    parentPort?.postMessage({ id: req.id, built: { ...built, segments } }, transfer);
+    // The chunk's bytes are decoded: their memory goes back to the reader's pool.
+    const spare = req.input.kind === 'jsonl' ? (req.input.bytes.buffer as ArrayBuffer) : undefined;
+    if (spare && !transfer.includes(spare)) transfer.push(spare);
+    parentPort?.postMessage({ id: req.id, built: { ...built, segments }, spare }, transfer);
   } catch (err) {
     parentPort?.postMessage({ id: req.id, error: (err as Error).stack ?? String(err) });
   }

@@ -50,8 +50,16 @@ export interface BuiltChunk<S = Segment> {
   problems: ChunkProblem[];
 }
 
-/** Builds `input` with one writer per shard (`writers.length` is the shard count). */
-export function buildChunk(input: ChunkInput, writers: SegmentWriter[]): BuiltChunk {
+/**
+ * Builds `input` with one writer per shard (`writers.length` is the shard count). With `spill`, the
+ * segments are written to their files at once (see {@link spillChunk}) and their text is not kept
+ * in memory: it is never copied out of the writers' buffers.
+ */
+export function buildChunk(
+  input: ChunkInput,
+  writers: SegmentWriter[],
+  spill: SpillTarget | null = null,
+): BuiltChunk {
   const shards = writers.length;
   const seen: Map<string, number>[] = writers.map(() => new Map());
   const superseded: number[][] = writers.map(() => []);
@@ -74,8 +82,10 @@ export function buildChunk(input: ChunkInput, writers: SegmentWriter[]): BuiltCh
       problems.push({ source: err.source, message: err.message }),
     );
   }
-  const segments = writers.map((w) => (w.docCount > 0 ? w.freeze() : null));
-  return { segments, superseded, docs, chars, problems };
+  const segments = writers.map((w) => (w.docCount > 0 ? w.freeze(spill !== null) : null));
+  const built: BuiltChunk = { segments, superseded, docs, chars, problems };
+  if (spill) spillChunk(built, spill);
+  return built;
 }
 
 /** The file name of shard `shard`'s segment number `seq`. */
@@ -85,13 +95,15 @@ export function segmentFileName(shard: number, seq: number): string {
 
 /**
  * Writes each segment of a built chunk durably into the index folder (`s<shard>-<seq>.seg`), so
- * that committing a bulk load only has to write the manifest.
+ * that committing a bulk load only has to write the manifest. The segments' text is dropped from
+ * memory: it is read from the file once the caller names it (`StoredColumn.moveToFile`).
  */
-export function spillChunk(built: BuiltChunk, target: SpillTarget): void {
+function spillChunk(built: BuiltChunk, target: SpillTarget): void {
   built.files = built.segments.map((segment, shard) => {
     if (!segment) return null;
     const name = segmentFileName(shard, target.seqs[shard]);
     const { textsOffset } = writeSegment(path.join(target.dir, name), segment, target.fields);
+    segment.texts.dropBytes();
     return { name, textsOffset };
   });
 }

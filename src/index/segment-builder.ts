@@ -9,11 +9,12 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
-import { type BuiltChunk, buildChunk, type ChunkInput, type SpillTarget, spillChunk } from './chunk-build.js';
+import { giveBuffer } from '../ingest/buffer-pool.js';
+import { type BuiltChunk, buildChunk, type ChunkInput, type SpillTarget } from './chunk-build.js';
 import { fromParts, type PlainSegment } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
 
-type Reply = { id: number; built?: BuiltChunk<PlainSegment>; error?: string };
+type Reply = { id: number; built?: BuiltChunk<PlainSegment>; error?: string; spare?: ArrayBuffer };
 
 interface Pending {
   resolve: (c: BuiltChunk) => void;
@@ -78,9 +79,7 @@ export class SegmentBuilder {
         this.local = Array.from({ length: this.shards }, () => new SegmentWriter(analyzer));
       }
       try {
-        const built = buildChunk(input, this.local);
-        if (spill) spillChunk(built, spill);
-        return Promise.resolve(built);
+        return Promise.resolve(buildChunk(input, this.local, spill));
       } catch (err) {
         return Promise.reject(err);
       }
@@ -117,6 +116,7 @@ export class SegmentBuilder {
     w.unref();
     this.idle.push(w);
     this.dispatch();
+    if (msg.spare) giveBuffer(msg.spare);
     if (!p) return;
     if (msg.error || !msg.built) p.reject(new Error(`segment build failed in a worker: ${msg.error}`));
     else p.resolve({ ...msg.built, segments: msg.built.segments.map((s) => (s ? fromParts(s) : null)) });

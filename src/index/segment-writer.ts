@@ -15,7 +15,7 @@ import { encodeFieldNorm, FIELD_NORM_TABLE } from './codec/field-norm.js';
 import { writeDocFreq } from './codec/postings.js';
 import { U32Buffer } from './growable.js';
 import { type FieldPostings, Segment } from './segment.js';
-import { StoredColumn } from './stored-column.js';
+import { StoredColumnWriter } from './stored-column.js';
 import { compareTerms, TermDictionary } from './term-dictionary.js';
 
 /** The searchable fields, in field-number order. */
@@ -57,10 +57,10 @@ class FieldBuffer {
 export class SegmentWriter {
   private readonly analyzer: Analyzer;
   private readonly fields: FieldBuffer[] = FIELDS.map(() => new FieldBuffer());
-  private ids: string[] = [];
-  private titles: string[] = [];
-  private texts: string[] = [];
-  private metas: string[] = [];
+  private readonly ids = new StoredColumnWriter();
+  private readonly titles = new StoredColumnWriter();
+  private readonly texts = new StoredColumnWriter();
+  private readonly metas = new StoredColumnWriter();
   /** Inversion buffers, reused from one freeze to the next (fresh memory is slow to touch). */
   private readonly scratch = new InvertScratch();
   /** Approximate bytes of text buffered (UTF-16 length of title + text). */
@@ -71,7 +71,7 @@ export class SegmentWriter {
   }
 
   get docCount(): number {
-    return this.ids.length;
+    return this.ids.size;
   }
 
   get tokenCount(): number {
@@ -82,7 +82,7 @@ export class SegmentWriter {
 
   /** Analyzes and buffers one document; returns its buffer-local doc number. */
   add(doc: DocumentInput): number {
-    const local = this.ids.length;
+    const local = this.ids.size;
     if (local === 0) this.analyzer.termIds.acquire();
     const title = doc.title ?? '';
     const values = [title, doc.text];
@@ -98,17 +98,21 @@ export class SegmentWriter {
       // The sum of the lengths the norms stand for, so that merging (which only has norms) keeps it exact.
       fb.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(length)];
     }
-    this.ids.push(doc.id);
-    this.titles.push(title);
-    this.texts.push(doc.text);
-    this.metas.push(doc.meta && Object.keys(doc.meta).length > 0 ? JSON.stringify(doc.meta) : '');
+    this.ids.add(doc.id);
+    this.titles.add(title);
+    this.texts.add(doc.text);
+    this.metas.add(doc.meta && Object.keys(doc.meta).length > 0 ? JSON.stringify(doc.meta) : '');
     this.textChars += title.length + doc.text.length;
     return local;
   }
 
-  /** Inverts the buffer into an immutable segment and empties the writer. */
-  freeze(): Segment {
-    const docCount = this.ids.length;
+  /**
+   * Inverts the buffer into an immutable segment and empties the writer. With `borrowTexts`, the
+   * segment's text bytes are the writer's own buffer, valid only until the next `add`: for a caller
+   * that writes the segment to a file at once (see chunk-build's `spillChunk`).
+   */
+  freeze(borrowTexts = false): Segment {
+    const docCount = this.ids.size;
     const terms = this.analyzer.termIds.terms;
     const termIds = this.analyzer.termIds;
     const fields = this.fields.map((fb) => invertField(fb, docCount, terms, termIds, this.scratch));
@@ -116,16 +120,12 @@ export class SegmentWriter {
     const segment = new Segment({
       docCount,
       fields,
-      ids: StoredColumn.fromStrings(this.ids),
-      titles: StoredColumn.fromStrings(this.titles),
-      texts: StoredColumn.fromStrings(this.texts),
-      metas: StoredColumn.fromStrings(this.metas),
+      ids: this.ids.take(),
+      titles: this.titles.take(),
+      texts: this.texts.take(borrowTexts),
+      metas: this.metas.take(),
     });
     for (const fb of this.fields) fb.reset();
-    this.ids = [];
-    this.titles = [];
-    this.texts = [];
-    this.metas = [];
     this.textChars = 0;
     return segment;
   }

@@ -101,6 +101,11 @@ export class StoredColumn {
     this.bytes = new Uint8Array(0);
   }
 
+  /** Forgets the in-memory bytes once they are written to a file that `moveToFile` will name. */
+  dropBytes(): void {
+    this.bytes = new Uint8Array(0);
+  }
+
   static fromStrings(values: readonly string[]): StoredColumn {
     const offsets = new Float64Array(values.length + 1);
     let total = 0;
@@ -149,6 +154,55 @@ export class StoredColumn {
       }
     }
     offsets[count] = pos;
+    return new StoredColumn(bytes, offsets);
+  }
+}
+
+/**
+ * Builds a column one value at a time, encoding each string to UTF-8 as it arrives into one buffer
+ * that is reused from column to column: the strings can die young (a builder that kept them until
+ * the end would promote megabytes of text to the old generation), and no fresh memory is touched
+ * per column unless a copy is asked for.
+ */
+export class StoredColumnWriter {
+  private buf: Buffer = Buffer.allocUnsafeSlow(1 << 16);
+  private length = 0;
+  private offsets = new Float64Array(1024);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(value: string): void {
+    if (this.count + 1 >= this.offsets.length) {
+      const next = new Float64Array(this.offsets.length * 2);
+      next.set(this.offsets);
+      this.offsets = next;
+    }
+    // A UTF-16 unit takes at most 3 UTF-8 bytes.
+    const need = this.length + value.length * 3;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    }
+    this.offsets[this.count++] = this.length;
+    if (value.length > 0) this.length += this.buf.write(value, this.length, 'utf8');
+  }
+
+  /**
+   * The values added so far as a column, and the writer empty again. With `borrow`, the column's
+   * bytes are a view of the writer's buffer, valid only until the next `add` (for a caller that
+   * writes them to a file at once); otherwise they are a copy.
+   */
+  take(borrow = false): StoredColumn {
+    const offsets = this.offsets.slice(0, this.count + 1);
+    offsets[this.count] = this.length;
+    const view = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.length);
+    const bytes = borrow ? view : view.slice();
+    this.length = 0;
+    this.count = 0;
     return new StoredColumn(bytes, offsets);
   }
 }

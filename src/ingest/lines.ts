@@ -6,6 +6,7 @@
  */
 
 import { open } from 'node:fs/promises';
+import { takeBuffer } from './buffer-pool.js';
 
 const CHUNK = 4 << 20;
 
@@ -57,7 +58,8 @@ export interface LineChunk {
 
 /**
  * Yields a file as chunks of whole lines of about `chunkBytes` each (a longer line makes a longer
- * chunk). Each chunk owns its memory and can be transferred to a worker thread without copying.
+ * chunk). Each chunk owns its memory (taken from the buffer pool, where a builder thread may give
+ * it back) and can be transferred to a worker thread without copying.
  */
 export async function* readLineChunks(
   file: string,
@@ -68,7 +70,7 @@ export async function* readLineChunks(
     let carry: Uint8Array = new Uint8Array(0);
     let firstLine = 1;
     for (;;) {
-      const buf = Buffer.allocUnsafeSlow(Math.max(chunkBytes, carry.length * 2));
+      const buf = takeBuffer(Math.max(chunkBytes, carry.length * 2));
       buf.set(carry, 0);
       let end = carry.length;
       let eof = false;
