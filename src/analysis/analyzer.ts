@@ -7,6 +7,7 @@
 
 import { algorithms } from 'snowball-stemmers';
 import { InvalidArgumentError } from '../errors.js';
+import { tokenizeJson } from './json-tokenizer.js';
 import { stemCacheFor } from './stem-cache.js';
 import { buildStopSet, defaultStopWords } from './stop-words.js';
 import type { TermIds } from './term-ids.js';
@@ -64,6 +65,17 @@ export interface Analyzer {
    * keeping ids must `acquire` the table first and `release` it when it no longer needs them.
    */
   forEachTermId(text: string, emit: (id: number, position: number) => void): number;
+  /**
+   * `forEachTermId` over the content of a JSON string literal given as UTF-8 bytes `[start, end)`
+   * (escapes included, as in a corpus line): the same tokens as for the decoded string, without
+   * decoding it (see json-tokenizer). The content must be valid JSON string content.
+   */
+  forEachJsonTermId(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    emit: (id: number, position: number) => void,
+  ): number;
   /** The analyzer's term id table (see term-ids). */
   readonly termIds: TermIds;
 }
@@ -155,6 +167,17 @@ class TextAnalyzer implements Analyzer {
   forEachTermId(text: string, emit: (id: number, position: number) => void): number {
     const sink = new TokenSink(this.filter, null, emit);
     tokenize(sink, text, false);
+    return sink.result().length;
+  }
+
+  forEachJsonTermId(
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    emit: (id: number, position: number) => void,
+  ): number {
+    const sink = new TokenSink(this.filter, null, emit);
+    tokenizeJson(sink, bytes, start, end);
     return sink.result().length;
   }
 

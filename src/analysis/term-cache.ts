@@ -85,6 +85,31 @@ export class AsciiTermCache {
     }
   }
 
+  /** {@link find} for an ASCII word given as bytes `bytes[start, end)`. */
+  findBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const slots = this.slots;
+    const pool = this.pool;
+    const len = end - start;
+    let slot = hash & this.mask;
+    while (true) {
+      const at = slot * 4;
+      const keyLength = slots[at + 3];
+      if (keyLength === 0) return -1;
+      if (slots[at] === hash && keyLength === len) {
+        const key = slots[at + 2];
+        let i = 0;
+        while (i < len) {
+          let c = bytes[start + i];
+          if (c >= 0x41 && c <= 0x5a) c += 0x20;
+          if (c !== pool[key + i]) break;
+          i++;
+        }
+        if (i === len) return slot;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
   /**
    * Caches `value` (and its term id, -1 when dropped) for `key`, a non-empty lower-case ASCII word
    * of hash `hash`; returns its slot.

@@ -66,20 +66,29 @@ export function buildChunk(
   const problems: ChunkProblem[] = [];
   let docs = 0;
   let chars = 0;
-  const add = (doc: DocumentInput) => {
-    const s = shardOf(doc.id, shards);
-    const local = writers[s].add(doc);
-    const earlier = seen[s].get(doc.id);
+  /** Routes a document to its shard's writer (`write` adds it there); a repeated id supersedes. */
+  const route = (id: string, write: (w: SegmentWriter) => number, docChars: number) => {
+    const s = shardOf(id, shards);
+    const local = write(writers[s]);
+    const earlier = seen[s].get(id);
     if (earlier !== undefined) superseded[s].push(earlier);
-    seen[s].set(doc.id, local);
+    seen[s].set(id, local);
     docs++;
-    chars += doc.text.length + (doc.title?.length ?? 0);
+    chars += docChars;
   };
+  const add = (doc: DocumentInput) =>
+    route(doc.id, (w) => w.add(doc), doc.text.length + (doc.title?.length ?? 0));
   if (input.kind === 'docs') {
     for (const doc of input.docs) add(doc);
   } else {
-    forEachCorpusLine(input.bytes, input.file, input.firstLine, add, (err: BadInputError) =>
-      problems.push({ source: err.source, message: err.message }),
+    forEachCorpusLine(
+      input.bytes,
+      input.file,
+      input.firstLine,
+      add,
+      (err: BadInputError) => problems.push({ source: err.source, message: err.message }),
+      (doc, bytes, from, to, textChars) =>
+        route(doc.id, (w) => w.addJson(doc, bytes, from, to, textChars), textChars + doc.title.length),
     );
   }
   const segments = writers.map((w) => (w.docCount > 0 ? w.freeze(spill !== null) : null));

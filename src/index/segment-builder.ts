@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
-import { giveBuffer } from '../ingest/buffer-pool.js';
+import { drainBuffers, giveBuffer } from '../ingest/buffer-pool.js';
 import { type BuiltChunk, buildChunk, type ChunkInput, type SpillTarget } from './chunk-build.js';
 import { fromParts, type PlainSegment } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
@@ -64,6 +64,7 @@ export class SegmentBuilder {
     if (this.pending.size > 0 || this.queue.length > 0) return;
     const workers = this.workers.splice(0);
     this.idle.length = 0;
+    drainBuffers();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 

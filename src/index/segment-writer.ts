@@ -82,28 +82,51 @@ export class SegmentWriter {
 
   /** Analyzes and buffers one document; returns its buffer-local doc number. */
   add(doc: DocumentInput): number {
-    const local = this.ids.size;
-    if (local === 0) this.analyzer.termIds.acquire();
     const title = doc.title ?? '';
-    const values = [title, doc.text];
-    for (let f = 0; f < FIELDS.length; f++) {
-      const fb = this.fields[f];
-      fb.current = fb.tokTerm.length;
-      const length = this.analyzer.forEachTermId(values[f], fb.emit);
-      const at = fb.current;
-      fb.tokTerm.length = at;
-      fb.tokPos.length = at;
-      fb.docEnd.push(at);
-      fb.lengths.push(length);
-      // The sum of the lengths the norms stand for, so that merging (which only has norms) keeps it exact.
-      fb.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(length)];
-    }
-    this.ids.add(doc.id);
-    this.titles.add(title);
+    const local = this.open(doc, title);
+    this.addField(1, (emit) => this.analyzer.forEachTermId(doc.text, emit));
     this.texts.add(doc.text);
-    this.metas.add(doc.meta && Object.keys(doc.meta).length > 0 ? JSON.stringify(doc.meta) : '');
     this.textChars += title.length + doc.text.length;
     return local;
+  }
+
+  /**
+   * {@link add} for a document whose text is the JSON string content `bytes[from, to)` of a corpus
+   * line (checked by ingest/json-span; `doc.text` is ignored): analyzed and stored from the bytes.
+   * `chars` is the text's UTF-16 length.
+   */
+  addJson(doc: DocumentInput, bytes: Uint8Array, from: number, to: number, chars: number): number {
+    const title = doc.title ?? '';
+    const local = this.open(doc, title);
+    this.addField(1, (emit) => this.analyzer.forEachJsonTermId(bytes, from, to, emit));
+    this.texts.addJson(bytes, from, to);
+    this.textChars += title.length + chars;
+    return local;
+  }
+
+  /** Starts a document: its id, title field and stored values other than the text. */
+  private open(doc: DocumentInput, title: string): number {
+    const local = this.ids.size;
+    if (local === 0) this.analyzer.termIds.acquire();
+    this.addField(0, (emit) => this.analyzer.forEachTermId(title, emit));
+    this.ids.add(doc.id);
+    this.titles.add(title);
+    this.metas.add(doc.meta && Object.keys(doc.meta).length > 0 ? JSON.stringify(doc.meta) : '');
+    return local;
+  }
+
+  /** Buffers field `f`'s tokens, as `analyze` emits them into the field buffer's `emit`. */
+  private addField(f: number, analyze: (emit: (id: number, position: number) => void) => number): void {
+    const fb = this.fields[f];
+    fb.current = fb.tokTerm.length;
+    const length = analyze(fb.emit);
+    const at = fb.current;
+    fb.tokTerm.length = at;
+    fb.tokPos.length = at;
+    fb.docEnd.push(at);
+    fb.lengths.push(length);
+    // The sum of the lengths the norms stand for, so that merging (which only has norms) keeps it exact.
+    fb.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(length)];
   }
 
   /**

@@ -10,6 +10,7 @@
  */
 
 import * as fs from 'node:fs';
+import { unescapeJson } from '../ingest/json-span.js';
 
 const decoder = new TextDecoder();
 
@@ -175,20 +176,32 @@ export class StoredColumnWriter {
   }
 
   add(value: string): void {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes.
+    const at = this.next(value.length * 3);
+    if (value.length > 0) this.length += this.buf.write(value, at, 'utf8');
+  }
+
+  /** Adds the JSON string content `bytes[from, to)` (valid, see ingest/json-span), unescaped. */
+  addJson(bytes: Uint8Array, from: number, to: number): void {
+    const at = this.next(to - from);
+    this.length += unescapeJson(bytes, from, to, this.buf, at);
+  }
+
+  /** Opens the next value with room for `room` bytes; returns where it starts. */
+  private next(room: number): number {
     if (this.count + 1 >= this.offsets.length) {
       const next = new Float64Array(this.offsets.length * 2);
       next.set(this.offsets);
       this.offsets = next;
     }
-    // A UTF-16 unit takes at most 3 UTF-8 bytes.
-    const need = this.length + value.length * 3;
+    const need = this.length + room;
     if (need > this.buf.length) {
       const next = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
       this.buf.copy(next, 0, 0, this.length);
       this.buf = next;
     }
     this.offsets[this.count++] = this.length;
-    if (value.length > 0) this.length += this.buf.write(value, this.length, 'utf8');
+    return this.length;
   }
 
   /**

@@ -29,6 +29,11 @@ export function giveBuffer(ab: ArrayBuffer): void {
   pool.push(ab);
 }
 
+/** Lets every pooled buffer go (a load has finished: its memory belongs to the index now). */
+export function drainBuffers(): void {
+  pool.length = 0;
+}
+
 /** Buffers pooled now (for tests). */
 export function pooledBuffers(): number {
   return pool.length;

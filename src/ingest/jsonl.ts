@@ -6,6 +6,7 @@
  */
 
 import { BadInputError } from '../errors.js';
+import { textSpan, utf16Length } from './json-span.js';
 
 /** A corpus document. `meta` holds the line's other string, number and boolean fields, if any. */
 export interface CorpusDoc {
@@ -53,11 +54,11 @@ export function stringField(record: Record<string, unknown>, key: string, source
 /** One corpus line as a document; throws BadInputError naming `source`. */
 export function parseCorpusLine(line: string, source: string): CorpusDoc {
   const { id, record } = parseRecord(line, source);
-  const doc: CorpusDoc = {
-    id,
-    title: stringField(record, 'title', source),
-    text: stringField(record, 'text', source),
-  };
+  return corpusDoc(id, record, stringField(record, 'text', source), source);
+}
+
+function corpusDoc(id: string, record: Record<string, unknown>, text: string, source: string): CorpusDoc {
+  const doc: CorpusDoc = { id, title: stringField(record, 'title', source), text };
   let meta: Record<string, string | number | boolean> | undefined;
   for (const key of Object.keys(record)) {
     if (key === '_id' || key === 'title' || key === 'text') continue;
@@ -72,8 +73,52 @@ export function parseCorpusLine(line: string, source: string): CorpusDoc {
 }
 
 /**
- * Decodes a chunk of whole JSONL lines (UTF-8; `\n` or `\r\n`): each document goes to `onDoc`, each
- * unusable line to `onError`. Blank lines are skipped; `firstLine` numbers the chunk's first line and
+ * A corpus document whose text stays in the line's bytes: the JSON string content
+ * `bytes[from, to)`, of UTF-16 length `chars`. `doc.text` is ''.
+ */
+export type JsonDocHandler = (
+  doc: CorpusDoc,
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  chars: number,
+) => void;
+
+/**
+ * With `onJsonDoc`, a line whose `"text"` is a plain string is decoded without its text: the rest of
+ * the line goes through JSON.parse, the text stays bytes for `onJsonDoc` (see json-span). Any other
+ * line takes the ordinary path, so errors and edge cases are JSON.parse's.
+ */
+function decodeLine(
+  buf: Buffer,
+  start: number,
+  stop: number,
+  source: string,
+  onDoc: (doc: CorpusDoc) => void,
+  onJsonDoc: JsonDocHandler | undefined,
+): void {
+  const span = onJsonDoc ? textSpan(buf, start, stop) : null;
+  if (!span || !onJsonDoc) {
+    onDoc(parseCorpusLine(buf.toString('utf8', start, stop), source));
+    return;
+  }
+  // The line without its text: `..."text":"` + `"...` reads as "text":"".
+  const rest = buf.toString('utf8', start, span.from) + buf.toString('utf8', span.to, stop);
+  let parsed: ReturnType<typeof parseRecord>;
+  try {
+    parsed = parseRecord(rest, source);
+  } catch {
+    // The error, with its position, is the one the whole line gives.
+    onDoc(parseCorpusLine(buf.toString('utf8', start, stop), source));
+    return;
+  }
+  const { id, record } = parsed;
+  onJsonDoc(corpusDoc(id, record, '', source), buf, span.from, span.to, utf16Length(buf, span.from, span.to));
+}
+
+/**
+ * Decodes a chunk of whole JSONL lines (UTF-8; `\n` or `\r\n`): each document goes to `onDoc` (or,
+ * with its text left in the bytes, to `onJsonDoc`; see `decodeLine`), each unusable line to `onError`. Blank lines are skipped; `firstLine` numbers the chunk's first line and
  * a byte-order mark is skipped on line 1.
  */
 export function forEachCorpusLine(
@@ -82,6 +127,7 @@ export function forEachCorpusLine(
   firstLine: number,
   onDoc: (doc: CorpusDoc) => void,
   onError: (err: BadInputError) => void,
+  onJsonDoc?: JsonDocHandler,
 ): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let start = 0;
@@ -94,7 +140,7 @@ export function forEachCorpusLine(
     if (stop > start && buf[stop - 1] === 13) stop--;
     if (!isBlank(buf, start, stop)) {
       try {
-        onDoc(parseCorpusLine(buf.toString('utf8', start, stop), lineSource(file, lineNo)));
+        decodeLine(buf, start, stop, lineSource(file, lineNo), onDoc, onJsonDoc);
       } catch (err) {
         if (!(err instanceof BadInputError)) throw err;
         onError(err);
