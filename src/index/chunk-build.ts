@@ -87,8 +87,7 @@ export function buildChunk(
       input.firstLine,
       add,
       (err: BadInputError) => problems.push({ source: err.source, message: err.message }),
-      (doc, bytes, from, to, textChars) =>
-        route(doc.id, (w) => w.addJson(doc, bytes, from, to, textChars), textChars + doc.title.length),
+      (doc, bytes, span) => route(doc.id, (w) => w.addJson(doc, bytes, span), span.units + doc.title.length),
     );
   }
   const segments = writers.map((w) => (w.docCount > 0 ? w.freeze(spill !== null) : null));

@@ -9,6 +9,7 @@
 
 import type { Analyzer } from '../analysis/index.js';
 import type { TermIds } from '../analysis/term-ids.js';
+import type { StringSpan } from '../ingest/json-span.js';
 import type { DocumentInput } from '../types.js';
 import { ByteWriter } from './codec/byte-writer.js';
 import { encodeFieldNorm, FIELD_NORM_TABLE } from './codec/field-norm.js';
@@ -91,16 +92,15 @@ export class SegmentWriter {
   }
 
   /**
-   * {@link add} for a document whose text is the JSON string content `bytes[from, to)` of a corpus
-   * line (checked by ingest/json-span; `doc.text` is ignored): analyzed and stored from the bytes.
-   * `chars` is the text's UTF-16 length.
+   * {@link add} for a document whose text is a corpus line's text span (found by ingest/json-span;
+   * `doc.text` is ignored): analyzed and stored from the bytes.
    */
-  addJson(doc: DocumentInput, bytes: Uint8Array, from: number, to: number, chars: number): number {
+  addJson(doc: DocumentInput, bytes: Uint8Array, span: StringSpan): number {
     const title = doc.title ?? '';
     const local = this.open(doc, title);
-    this.addField(1, (emit) => this.analyzer.forEachJsonTermId(bytes, from, to, emit));
-    this.texts.addJson(bytes, from, to);
-    this.textChars += title.length + chars;
+    this.addField(1, (emit) => this.analyzer.forEachJsonTermId(bytes, span.from, span.to, emit));
+    this.texts.addJson(bytes, span);
+    this.textChars += title.length + span.units;
     return local;
   }
 

@@ -10,7 +10,7 @@
  */
 
 import * as fs from 'node:fs';
-import { unescapeJson } from '../ingest/json-span.js';
+import { type StringSpan, unescapeJson } from '../ingest/json-span.js';
 
 const decoder = new TextDecoder();
 
@@ -181,10 +181,10 @@ export class StoredColumnWriter {
     if (value.length > 0) this.length += this.buf.write(value, at, 'utf8');
   }
 
-  /** Adds the JSON string content `bytes[from, to)` (valid, see ingest/json-span), unescaped. */
-  addJson(bytes: Uint8Array, from: number, to: number): void {
-    const at = this.next(to - from);
-    this.length += unescapeJson(bytes, from, to, this.buf, at);
+  /** Adds a line's text span (see ingest/json-span), unescaped. */
+  addJson(bytes: Uint8Array, span: StringSpan): void {
+    const at = this.next(span.to - span.from);
+    this.length += unescapeJson(bytes, span, this.buf, at);
   }
 
   /** Opens the next value with room for `room` bytes; returns where it starts. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { textSpan, unescapeJson, utf16Length } from './json-span.js';
+import { textSpan, unescapeJson } from './json-span.js';
 
 const enc = (s: string) => Buffer.from(s, 'utf8');
 
@@ -9,8 +9,8 @@ function decodeText(line: string): { text: string; bytes: Buffer } | null {
   const span = textSpan(buf, 0, buf.length);
   if (!span) return null;
   const out = Buffer.alloc(span.to - span.from);
-  const n = unescapeJson(buf, span.from, span.to, out, 0);
-  expect(utf16Length(buf, span.from, span.to)).toBe(out.subarray(0, n).toString('utf8').length);
+  const n = unescapeJson(buf, span, out, 0);
+  expect(span.units).toBe(out.subarray(0, n).toString('utf8').length);
   return { text: out.subarray(0, n).toString('utf8'), bytes: out.subarray(0, n) };
 }
 

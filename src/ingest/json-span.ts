@@ -18,9 +18,30 @@ const BACKSLASH = 0x5c;
 export interface StringSpan {
   from: number;
   to: number;
-  /** Whether the content has an escape (`\`). */
-  escaped: boolean;
+  /** Where each escape (`\`) of the content starts, in order (valid until the next `textSpan`). */
+  escapes: readonly number[];
+  /** UTF-16 length of the string the content stands for. */
+  units: number;
 }
+
+/** What scanning one string found. With `track`, also its UTF-16 length and escape offsets. */
+class Scan {
+  escaped = false;
+  high = false;
+  units = 0;
+  readonly escapes: number[] = [];
+  constructor(readonly track: boolean) {}
+
+  reset(): void {
+    this.escaped = false;
+    this.high = false;
+    this.units = 0;
+    this.escapes.length = 0;
+  }
+}
+
+const keyScan = new Scan(false);
+const textScan = new Scan(true);
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -33,23 +54,32 @@ function isHex(c: number): boolean {
 /**
  * Scans a string starting at the quote `bytes[i]`; returns the index of its closing quote, or -1
  * when the string is not one JSON.parse would read as is (a raw control character, an unknown or
- * short escape, no closing quote). `flags.escaped` / `flags.high` report escapes and bytes >= 0x80.
+ * short escape, no closing quote). `scan` is reset, then reports what the string holds.
  */
-function scanString(
-  bytes: Uint8Array,
-  i: number,
-  end: number,
-  flags: { escaped: boolean; high: boolean },
-): number {
+function scanString(bytes: Uint8Array, i: number, end: number, scan: Scan): number {
+  scan.reset();
+  const track = scan.track;
+  let units = 0;
   i++;
   while (i < end) {
     const c = bytes[i];
-    if (c === QUOTE) return i;
+    if (c === QUOTE) {
+      scan.units = units;
+      return i;
+    }
     if (c < 0x20) return -1;
-    if (c >= 0x80) flags.high = true;
+    if (c >= 0x80) {
+      scan.high = true;
+      // a lead byte starts one UTF-16 unit, or two for a 4-byte sequence; continuation bytes none
+      if (track && (c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
+      i++;
+      continue;
+    }
     if (c === BACKSLASH) {
-      flags.escaped = true;
+      scan.escaped = true;
+      if (track) scan.escapes.push(i);
       const e = bytes[i + 1];
+      units++;
       if (e === 0x75) {
         if (i + 5 >= end) return -1;
         for (let k = 2; k < 6; k++) if (!isHex(bytes[i + k])) return -1;
@@ -70,6 +100,7 @@ function scanString(
       i += 2;
       continue;
     }
+    units++;
     i++;
   }
   return -1;
@@ -77,12 +108,11 @@ function scanString(
 
 /** Skips a non-string value (number, literal, object or array) from `i`; returns where it ends. */
 function skipValue(bytes: Uint8Array, i: number, end: number): number {
-  const flags = { escaped: false, high: false };
   let depth = 0;
   while (i < end) {
     const c = bytes[i];
     if (c === QUOTE) {
-      const close = scanString(bytes, i, end, flags);
+      const close = scanString(bytes, i, end, keyScan);
       if (close < 0) return -1;
       i = close + 1;
       continue;
@@ -109,15 +139,12 @@ export function textSpan(bytes: Uint8Array, start: number, end: number): StringS
   if (bytes[i] !== 0x7b) return null;
   i++;
   let found: StringSpan | null = null;
-  const flags = { escaped: false, high: false };
   for (;;) {
     while (i < end && isSpace(bytes[i])) i++;
     if (bytes[i] === 0x7d) return found;
     if (bytes[i] !== QUOTE) return null;
-    flags.escaped = false;
-    flags.high = false;
-    const keyEnd = scanString(bytes, i, end, flags);
-    if (keyEnd < 0 || flags.escaped) return null;
+    const keyEnd = scanString(bytes, i, end, keyScan);
+    if (keyEnd < 0 || keyScan.escaped) return null;
     const isText =
       keyEnd - i === 5 &&
       bytes[i + 1] === 0x74 &&
@@ -131,15 +158,13 @@ export function textSpan(bytes: Uint8Array, start: number, end: number): StringS
     while (i < end && isSpace(bytes[i])) i++;
     if (isText) {
       if (found || bytes[i] !== QUOTE) return null;
-      flags.escaped = false;
-      flags.high = false;
-      const close = scanString(bytes, i, end, flags);
+      const close = scanString(bytes, i, end, textScan);
       if (close < 0) return null;
-      if (flags.high && !isUtf8(bytes.subarray(i + 1, close))) return null;
-      found = { from: i + 1, to: close, escaped: flags.escaped };
+      if (textScan.high && !isUtf8(bytes.subarray(i + 1, close))) return null;
+      found = { from: i + 1, to: close, escapes: textScan.escapes, units: textScan.units };
       i = close + 1;
     } else if (bytes[i] === QUOTE) {
-      const close = scanString(bytes, i, end, flags);
+      const close = scanString(bytes, i, end, keyScan);
       if (close < 0) return null;
       i = close + 1;
     } else {
@@ -173,30 +198,24 @@ function hex4(bytes: Uint8Array, i: number): number {
 }
 
 /**
- * Writes the UTF-8 of the JSON string content `bytes[from, to)` (checked by {@link textSpan}) into
- * `out` at `at`; returns the bytes written. `out` needs `to - from` bytes of room: no escape grows.
- * A lone surrogate becomes U+FFFD, as JSON.parse then Buffer.write would make it.
+ * Writes the UTF-8 of a text span (see {@link textSpan}) into `out` at `at`; returns the bytes
+ * written. `out` needs `to - from` bytes of room: no escape grows. The bytes between escapes are
+ * copied as they are; a lone surrogate becomes U+FFFD, as JSON.parse then Buffer.write make it.
  */
-export function unescapeJson(
-  bytes: Uint8Array,
-  from: number,
-  to: number,
-  out: Uint8Array,
-  at: number,
-): number {
+export function unescapeJson(bytes: Uint8Array, span: StringSpan, out: Uint8Array, at: number): number {
   const start = at;
-  let i = from;
-  while (i < to) {
-    let run = i;
-    while (run < to && bytes[run] !== BACKSLASH) run++;
-    if (run - i > 32) {
-      out.set(bytes.subarray(i, run), at);
-      at += run - i;
-      i = run;
+  let i = span.from;
+  const to = span.to;
+  for (let k = 0; k <= span.escapes.length; k++) {
+    const next = k < span.escapes.length ? span.escapes[k] : to;
+    if (next - i > 32) {
+      out.set(bytes.subarray(i, next), at);
+      at += next - i;
     } else {
-      while (i < run) out[at++] = bytes[i++];
+      for (let j = i; j < next; j++) out[at++] = bytes[j];
     }
-    if (i >= to) break;
+    if (next >= to) break;
+    i = next;
     const e = bytes[i + 1];
     if (e !== 0x75) {
       out[at++] = SIMPLE[e];
@@ -210,6 +229,7 @@ export function unescapeJson(
       if (low >= 0xdc00 && low <= 0xdfff) {
         cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
         i += 6;
+        k++; // the low surrogate's escape is consumed too
       }
     }
     if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
@@ -229,21 +249,4 @@ export function unescapeJson(
     }
   }
   return at - start;
-}
-
-/** UTF-16 length of the string the JSON string content `bytes[from, to)` stands for. */
-export function utf16Length(bytes: Uint8Array, from: number, to: number): number {
-  let n = 0;
-  let i = from;
-  while (i < to) {
-    const c = bytes[i];
-    if (c === BACKSLASH) {
-      n++;
-      i += bytes[i + 1] === 0x75 ? 6 : 2;
-      continue;
-    }
-    if ((c & 0xc0) !== 0x80) n += c >= 0xf0 ? 2 : 1;
-    i++;
-  }
-  return n;
 }

@@ -6,7 +6,7 @@
  */
 
 import { BadInputError } from '../errors.js';
-import { textSpan, utf16Length } from './json-span.js';
+import { type StringSpan, textSpan } from './json-span.js';
 
 /** A corpus document. `meta` holds the line's other string, number and boolean fields, if any. */
 export interface CorpusDoc {
@@ -72,17 +72,8 @@ function corpusDoc(id: string, record: Record<string, unknown>, text: string, so
   return doc;
 }
 
-/**
- * A corpus document whose text stays in the line's bytes: the JSON string content
- * `bytes[from, to)`, of UTF-16 length `chars`. `doc.text` is ''.
- */
-export type JsonDocHandler = (
-  doc: CorpusDoc,
-  bytes: Uint8Array,
-  from: number,
-  to: number,
-  chars: number,
-) => void;
+/** A corpus document whose text stays in the line's bytes, where `span` says (`doc.text` is ''). */
+export type JsonDocHandler = (doc: CorpusDoc, bytes: Uint8Array, span: StringSpan) => void;
 
 /**
  * With `onJsonDoc`, a line whose `"text"` is a plain string is decoded without its text: the rest of
@@ -113,7 +104,7 @@ function decodeLine(
     return;
   }
   const { id, record } = parsed;
-  onJsonDoc(corpusDoc(id, record, '', source), buf, span.from, span.to, utf16Length(buf, span.from, span.to));
+  onJsonDoc(corpusDoc(id, record, '', source), buf, span);
 }
 
 /**
