@@ -55,7 +55,6 @@ main(async (job) => {
         }
       : undefined,
     endBatch: bulk ? () => engine.settle() : undefined,
-    wallClockIndex: bulk,
     async endIndex() {
       // Like SQLite's COMMIT and Xapian's commit(), which their index times include: after it the
       // index is durable and document text lives in the segment files, as in steady state.

@@ -166,23 +166,39 @@ def main():
     os.makedirs(job["workDir"], exist_ok=True)
     eng = Engine(path)
     max_docs = job.get("maxDocs") or float("inf")
-    index_ms, docs, raw = 0.0, 0, 0
+    # Wall clock from the first byte read to commit() (reading and JSON parsing included, as for
+    # every engine); engine_ms counts only the engine's own calls.
+    engine_ms, docs, raw = 0.0, 0, 0
+    wall_start = now_ms()
     next_log = now_ms() + 10000
     for batch, nbytes in read_batches(job["corpusFile"], max_docs, job.get("batchSize", 1000)):
         t0 = now_ms()
         for d in batch:
             eng.add(d)
-        index_ms += now_ms() - t0
+        engine_ms += now_ms() - t0
         docs += len(batch)
         raw += nbytes
         if now_ms() > next_log:
-            log("indexed %d docs in %.1f s" % (docs, index_ms / 1000))
+            log("indexed %d docs in %.1f s" % (docs, (now_ms() - wall_start) / 1000))
             next_log = now_ms() + 10000
     t0 = now_ms()
     eng.db.commit()
-    index_ms += now_ms() - t0
-    secs = index_ms / 1000
-    emit({"index": {"docs": docs, "rawBytes": raw, "seconds": secs, "mbPerSec": raw / 1e6 / secs, "docsPerSec": docs / secs}})
+    engine_ms += now_ms() - t0
+    secs = (now_ms() - wall_start) / 1000
+    emit(
+        {
+            "index": {
+                "docs": docs,
+                "rawBytes": raw,
+                "seconds": secs,
+                "timing": "wall clock from the first byte read to commit(), JSON reading and parsing included",
+                "engineSeconds": engine_ms / 1000,
+                "engineMbPerSec": raw / 1e6 / (engine_ms / 1000),
+                "mbPerSec": raw / 1e6 / secs,
+                "docsPerSec": docs / secs,
+            }
+        }
+    )
     log("indexed %d docs, %.1f MB in %.2f s" % (docs, raw / 1e6, secs))
     gc.collect()
     emit(

@@ -23,6 +23,7 @@ export function metrics(ks) {
   const list = [
     ['index time (s)', (r) => r.index?.seconds, -1, 'index', 's'],
     ['index MB/s', (r) => r.index?.mbPerSec, +1, 'index', 'MB/s'],
+    ['index MB/s, engine calls only', (r) => r.index?.engineMbPerSec, +1, 'index', 'MB/s'],
     ['index docs/s', (r) => r.index?.docsPerSec, +1, 'index', 'docs/s'],
     ['optimize/merge (s)', (r) => r.optimize?.seconds, -1, 'optimize', 's'],
     ['memory RSS (MB)', (r) => r.memory && r.memory.rssBytes / MB, -1, 'memory', 'MB'],
