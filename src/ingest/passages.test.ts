@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import { parseHtml } from './html.js';
 import { markdownHeadings } from './markdown.js';
-import { countTokens, isCjk, type Passage, passageDocument, toPassages } from './passages.js';
+import {
+  countTokens,
+  isCjk,
+  type Passage,
+  passageDocument,
+  SENTENCE_WINDOW,
+  sentenceSpans,
+  toPassages,
+} from './passages.js';
 
 const WORD = /[\p{L}\p{N}]/u;
 
@@ -257,5 +265,37 @@ describe('countTokens', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('sentenceSpans', () => {
+  const whole = (text: string) =>
+    [...new Intl.Segmenter('und', { granularity: 'sentence' }).segment(text)].map(
+      (s) => [s.index, s.index + s.segment.length] as [number, number],
+    );
+
+  it('finds the sentences of a long text as one segmenter call over all of it would', () => {
+    const words = ['alpha', 'beta', 'naïve', 'code()', 'x.y', 'Dr.', '中文', '😀', 'end!', 'why?', 'so'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(words.length - 1), { minLength: 3000, maxLength: 6000 }),
+        fc.nat(7),
+        (picks, gap) => {
+          const text = picks.map((p, i) => (i % (9 + gap) === 0 ? `${words[p]}.` : words[p])).join(' ');
+          expect(text.length).toBeGreaterThan(SENTENCE_WINDOW);
+          expect([...sentenceSpans(text, 0, text.length)]).toEqual(whole(text));
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
+  it('cuts a sentence longer than a window at a whitespace, and covers every character', () => {
+    const text = `${'word '.repeat(5000)}end. Next one.`;
+    const spans = [...sentenceSpans(text, 0, text.length)];
+    expect(spans[0][0]).toBe(0);
+    for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBe(spans[i - 1][1]);
+    expect(spans.at(-1)?.[1]).toBe(text.length);
+    for (const [, e] of spans.slice(0, -2)) expect(text[e - 1]).toBe(' ');
   });
 });
