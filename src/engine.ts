@@ -345,13 +345,15 @@ export class Engine {
     return existed;
   }
 
-  /** Makes every change so far durable. */
-  async commit(options: { flush?: boolean } = {}): Promise<CommitReport> {
+  /**
+   * Makes every change so far durable. In bulk mode the build threads, which hold tens of MB each,
+   * are let go unless `keepBuilders` (a commit in the middle of a load: they stay warm).
+   */
+  async commit(options: { flush?: boolean; keepBuilders?: boolean } = {}): Promise<CommitReport> {
     this.writable('commit');
     const started = performance.now();
     await this.bulk?.finish();
-    // Bulk mode: the build threads hold tens of MB each; let them go between loads.
-    await this.builder?.release();
+    if (!options.keepBuilders) await this.builder?.release();
     if (!this.dirty && !options.flush) return { mode: 'none', segmentsWritten: 0, bytesWritten: 0, ms: 0 };
     if (this.wal && !options.flush && this.wal.size < this.options.walFlushBytes) {
       this.wal.sync();

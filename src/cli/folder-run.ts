@@ -72,13 +72,13 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
       await engine.settle();
       if (sinceCommit >= flags.commitEvery) {
         sinceCommit = 0;
-        await run.commit(`${passages} passages`);
+        await run.commit(`${passages} passages`, false);
       }
     },
   });
   const { secs, stats } = await run.finish(async () => {
     report = await sync.syncAll(walked);
-    await run.commit(`${passages} passages`);
+    await run.commit(`${passages} passages`, true);
   });
   // Recorded once the index is closed, with its version: the next run can then tell that nothing
   // changed without opening it.

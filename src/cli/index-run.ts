@@ -48,9 +48,12 @@ export class IndexRun {
     return (performance.now() - this.started) / 1000;
   }
 
-  /** Commits; `count` says what the index holds so far ("1200 docs"). */
-  async commit(count: string): Promise<void> {
-    const r = await this.engine.commit();
+  /**
+   * Commits; `count` says what the index holds so far ("1200 docs"). A commit in the middle of the
+   * run (`last` false) keeps the bulk builder threads for what comes next.
+   */
+  async commit(count: string, last: boolean): Promise<void> {
+    const r = await this.engine.commit({ keepBuilders: !last });
     this.commits++;
     const line = `commit ${this.commits}: ${count}, ${r.segmentsWritten} segments, ${formatBytes(r.bytesWritten)} written in ${r.ms.toFixed(0)} ms`;
     if (this.bar) this.held.push(line);

@@ -133,24 +133,29 @@ export async function readFolderFile(
   // Synchronous calls: a file costs a stat (and, when changed, an open, a read and a close);
   // through promises each of them is a round trip to the thread pool, which for small files
   // costs more than the call itself.
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (err) {
-    return { kind: 'failed', reason: fsReason(err) };
-  }
-  if (!st.isFile()) return { kind: 'skipped', reason: 'not a regular file' };
-  if (prev?.skipped !== undefined && prev.size === st.size && prev.mtimeMs === st.mtimeMs)
-    return { kind: 'skipped', reason: prev.skipped, state: prev };
-  if (known && prev !== undefined && prev.size === st.size && prev.mtimeMs === st.mtimeMs) {
-    return { kind: 'unchanged', state: prev, read: false };
+  // A file seen before is first compared by a stat; a new one is opened straight away.
+  if (prev !== undefined) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch (err) {
+      return { kind: 'failed', reason: fsReason(err) };
+    }
+    if (!st.isFile()) return { kind: 'skipped', reason: 'not a regular file' };
+    if (prev.skipped !== undefined && prev.size === st.size && prev.mtimeMs === st.mtimeMs)
+      return { kind: 'skipped', reason: prev.skipped, state: prev };
+    if (known && prev.size === st.size && prev.mtimeMs === st.mtimeMs) {
+      return { kind: 'unchanged', state: prev, read: false };
+    }
   }
   let bytes: Buffer;
   let state: FileState;
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'r');
+    // Non-blocking: a FIFO put where a file was walked must not hang the run (no effect on files).
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const fst = fs.fstatSync(fd);
+    if (!fst.isFile()) return { kind: 'skipped', reason: 'not a regular file' };
     if (fst.size > max) {
       return {
         kind: 'skipped',

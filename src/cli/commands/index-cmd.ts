@@ -97,11 +97,11 @@ export async function runIndex(input: string, flags: IndexFlags): Promise<number
       if (sinceCommit >= flags.commitEvery) {
         await Promise.all(jobs);
         sinceCommit = 0;
-        await run.commit(`${docs} docs`);
+        await run.commit(`${docs} docs`, false);
       }
     }
     await Promise.all(jobs);
-    await run.commit(`${docs} docs`);
+    await run.commit(`${docs} docs`, true);
   });
   const summary = {
     input,
