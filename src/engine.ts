@@ -346,14 +346,19 @@ export class Engine {
   }
 
   /**
-   * Makes every change so far durable. In bulk mode the build threads, which hold tens of MB each,
-   * are let go unless `keepBuilders` (a commit in the middle of a load: they stay warm).
+   * Makes every change so far durable. In bulk mode the open batch is built first, and then the
+   * build threads, which hold tens of MB each, are let go. With `checkpoint` (a commit in the
+   * middle of a bulk load), only what is built and attached so far is made durable: batches still
+   * being built, and the open one, go on and are in a later commit, and the threads stay warm, so
+   * the load does not stall while the builders drain. Outside bulk mode it is a plain commit.
    */
-  async commit(options: { flush?: boolean; keepBuilders?: boolean } = {}): Promise<CommitReport> {
+  async commit(options: { flush?: boolean; checkpoint?: boolean } = {}): Promise<CommitReport> {
     this.writable('commit');
     const started = performance.now();
-    await this.bulk?.finish();
-    if (!options.keepBuilders) await this.builder?.release();
+    if (!options.checkpoint) {
+      await this.bulk?.finish();
+      await this.builder?.release();
+    }
     if (!this.dirty && !options.flush) return { mode: 'none', segmentsWritten: 0, bytesWritten: 0, ms: 0 };
     if (this.wal && !options.flush && this.wal.size < this.options.walFlushBytes) {
       this.wal.sync();
@@ -415,7 +420,8 @@ export class Engine {
     this.wal?.close();
     this.wal = nextWal;
     this.removeUnreferenced(previous);
-    this.dirty = false;
+    // A checkpoint leaves batches being built: the next commit has them to write.
+    this.dirty = this.bulk?.pending ?? false;
     return { mode: 'flush', segmentsWritten, bytesWritten };
   }
 

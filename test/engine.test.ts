@@ -253,6 +253,34 @@ describe('Engine', () => {
     expect(r.search('delta').hits.map((h) => h.id)).toEqual(['d']);
   });
 
+  it('bulk mode: a checkpoint commit makes what is built durable and leaves the rest of the load going', async () => {
+    const dir = tempDir();
+    const e = await Engine.open(dir, { shards: 2, bulk: true });
+    const jsonl = (from: number, n: number) =>
+      new TextEncoder().encode(
+        `${Array.from({ length: n }, (_, i) => JSON.stringify({ _id: `d${from + i}`, text: `word${from + i} shared` })).join('\n')}\n`,
+      );
+    const first = e.addJsonl(jsonl(0, 50), 'c.jsonl', 1);
+    await first;
+    const second = e.addJsonl(jsonl(50, 50), 'c.jsonl', 51); // may still be building
+    for (let i = 100; i < 110; i++) e.add({ id: `d${i}`, text: `word${i} shared open batch` });
+    const cp = await e.commit({ checkpoint: true });
+    expect(cp.mode).not.toBe('wal');
+    // What the checkpoint made durable is there for a reader: at least the first chunk.
+    const mid = await openEngine(dir, { readOnly: true });
+    expect(mid.stats().docs).toBeGreaterThanOrEqual(50);
+    expect(mid.search('word7').hits.map((h) => h.id)).toEqual(['d7']);
+    await mid.close();
+    await second;
+    await e.commit();
+    expect(e.stats().docs).toBe(110);
+    await e.close();
+    const r = await openEngine(dir, { readOnly: true });
+    expect(r.stats().docs).toBe(110);
+    expect(r.search('word105').hits.map((h) => h.id)).toEqual(['d105']);
+    expect(r.search('word77').hits.map((h) => h.id)).toEqual(['d77']);
+  });
+
   it('rejects bad arguments with clear errors', async () => {
     const e = await openEngine(tempDir());
     expect(() => e.add({ id: '', text: 'x' })).toThrow(InvalidArgumentError);

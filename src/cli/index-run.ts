@@ -50,12 +50,14 @@ export class IndexRun {
 
   /**
    * Commits; `count` says what the index holds so far ("1200 docs"). A commit in the middle of the
-   * run (`last` false) keeps the bulk builder threads for what comes next.
+   * run (`last` false) is a checkpoint: what the builder threads have built so far (see
+   * `Engine.commit`).
    */
   async commit(count: string, last: boolean): Promise<void> {
-    const r = await this.engine.commit({ keepBuilders: !last });
+    const r = await this.engine.commit({ checkpoint: !last });
     this.commits++;
-    const line = `commit ${this.commits}: ${count}, ${r.segmentsWritten} segments, ${formatBytes(r.bytesWritten)} written in ${r.ms.toFixed(0)} ms`;
+    const held = last ? count : `${count} read, ${this.engine.stats().docs} in the index`;
+    const line = `commit ${this.commits}: ${held}, ${r.segmentsWritten} segments, ${formatBytes(r.bytesWritten)} written in ${r.ms.toFixed(0)} ms`;
     if (this.bar) this.held.push(line);
     else if (!this.json) err(line);
   }

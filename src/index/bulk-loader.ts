@@ -117,6 +117,11 @@ export class BulkLoader {
     if (this.error) throw this.error;
   }
 
+  /** True while documents wait in the open batch or in chunks not attached yet. */
+  get pending(): boolean {
+    return this.open.length > 0 || this.inflight.size > 0;
+  }
+
   /** File names builders may be writing right now (not to be cleaned up as unreferenced). */
   get filesInFlight(): ReadonlySet<string> {
     return this.reserved;

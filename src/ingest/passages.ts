@@ -253,13 +253,18 @@ function trim(text: string, start: number, end: number): [number, number] | unde
 
 /** Longest stretch of text given to the sentence segmenter at once (see {@link sentenceSpans}). */
 export const SENTENCE_WINDOW = 8192;
+/** Boundaries this close to a window's end are decided again in the next window. */
+const LOOKAHEAD = 512;
 
 /**
  * The sentences of `text[start, end)` as absolute spans. Intl.Segmenter on Node 20 takes time
  * quadratic in the length of the string it is given (160 k characters: 4-5 s; 40 k: 0.02-0.1 s),
  * so the text goes to it in windows of at most {@link SENTENCE_WINDOW} characters, each cut after
- * a whitespace; a window's last sentence, which may go on in the next window, is segmented again
- * with it. A sentence longer than a window is cut at a window's end.
+ * a whitespace. Whether a boundary stands can depend on what follows it (after "etc. ", a
+ * lowercase word means no break, and the rule looks past punctuation and symbols), so only the
+ * sentences that end at least {@link LOOKAHEAD} characters before a window's cut are taken from
+ * it; the next window starts at the first sentence not taken. A sentence longer than that is
+ * taken whole from its window, cut at the window's end if it runs past it.
  */
 export function* sentenceSpans(text: string, start: number, end: number): Generator<[number, number]> {
   sentenceSegmenter ??= new Intl.Segmenter('und', { granularity: 'sentence' });
@@ -273,19 +278,17 @@ export function* sentenceSpans(text: string, start: number, end: number): Genera
       if (cut > pos + SENTENCE_WINDOW / 2) stop = cut;
       else if (/[\uDC00-\uDFFF]/.test(text[stop])) stop--;
     }
-    let last: [number, number] | null = null;
+    const last = stop === end ? end : stop - LOOKAHEAD;
+    let next = pos;
     for (const seg of sentenceSegmenter.segment(text.slice(pos, stop))) {
-      if (last) yield last;
-      last = [pos + seg.index, pos + seg.index + seg.segment.length];
+      const segEnd = pos + seg.index + seg.segment.length;
+      // The first sentence is always taken, so that every window moves on.
+      if (segEnd > last && next > pos) break;
+      yield [pos + seg.index, segEnd];
+      next = segEnd;
     }
-    if (!last) break;
-    if (stop === end || last[0] === pos) {
-      // The end of the text, or one sentence fills the window: it ends here.
-      yield last;
-      pos = last[1];
-    } else {
-      pos = last[0];
-    }
+    if (next === pos) break;
+    pos = next;
   }
 }
 
