@@ -5,6 +5,7 @@
  * characters), not by its name.
  */
 
+import { isUtf8 } from 'node:buffer';
 import { BadInputError } from '../errors.js';
 
 /** How many leading bytes are examined. */
@@ -21,6 +22,20 @@ const MAX_CONTROL_RATIO = 0.05;
 export function binaryReason(bytes: Uint8Array): string | undefined {
   const n = Math.min(bytes.length, SNIFF_BYTES);
   if (n === 0) return undefined;
+  // The common case: a sample that is valid UTF-8 (checked natively) has no sequence to count.
+  if (isUtf8(bytes.subarray(0, n))) {
+    let control = 0;
+    for (let i = 0; i < n; i++) {
+      const b = bytes[i];
+      if (b < 0x20) {
+        if (b === 0) return 'binary content: NUL bytes';
+        if (b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27) control++;
+      } else if (b === 0x7f) control++;
+    }
+    return control / n > MAX_CONTROL_RATIO
+      ? `binary content: ${control} control characters in ${n} bytes`
+      : undefined;
+  }
   let invalid = 0;
   let control = 0;
   let i = 0;
@@ -90,15 +105,17 @@ export interface DecodedText {
 export function decodeText(bytes: Uint8Array, source: string): DecodedText {
   const reason = binaryReason(bytes);
   if (reason !== undefined) throw new BadInputError(source, reason);
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    const { valid, invalid } = utf8Sequences(bytes);
-    if (valid > invalid) {
-      return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8', replaced: invalid };
-    }
-    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+  if (isUtf8(bytes)) {
+    // As TextDecoder does, a byte-order mark is not part of the text.
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { text: buf.toString('utf8', bom), encoding: 'utf-8' };
   }
+  const { valid, invalid } = utf8Sequences(bytes);
+  if (valid > invalid) {
+    return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8', replaced: invalid };
+  }
+  return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
 }
 
 /** Valid multi-byte UTF-8 sequences and invalid bytes in `bytes` (a rough count, as browsers do). */
