@@ -10,7 +10,6 @@
  */
 
 import { APOS, ASCII_CLASS, DIGIT, UNDERSCORE, WORD } from './char-class.js';
-import { detach } from './stem-cache.js';
 import { HASH_SEED, hashStep } from './term-cache.js';
 import type { TokenSink } from './token-sink.js';
 import { tokenize } from './tokenizer.js';
@@ -153,12 +152,8 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
       continue;
     }
     let slot = cache.findBytes(bytes, wordStart, wordEnd, h);
-    if (slot < 0) {
-      const raw = decoder.decode(bytes.subarray(wordStart, wordEnd));
-      const key = detach(upper ? raw.toLowerCase() : raw);
-      const term = sink.filter.resolve(key, !noStem);
-      slot = cache.set(key, h, term, term.length > 0 ? sink.filter.termIds.id(term) : -1);
-    }
+    if (slot < 0)
+      slot = sink.filter.remember(decoder.decode(bytes.subarray(wordStart, wordEnd)), upper, !noStem, h);
     sink.addCached(slot, wordStart, wordEnd);
   }
 }

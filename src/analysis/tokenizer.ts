@@ -34,7 +34,6 @@ import {
 import { addCjkRun } from './cjk.js';
 import { normalizeWord } from './normalize.js';
 import { addSegmentedRun } from './segmented-script.js';
-import { detach } from './stem-cache.js';
 import { HASH_SEED, hashStep } from './term-cache.js';
 import type { TokenSink } from './token-sink.js';
 import { MAX_TERM_LENGTH } from './word-filter.js';
@@ -138,12 +137,7 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
       }
       const filter = sink.filter;
       let slot = filter.asciiCache.find(text, start, end, h);
-      if (slot < 0) {
-        const raw = text.slice(start, end);
-        const key = detach(upper ? raw.toLowerCase() : raw);
-        const term = filter.resolve(key, !noStem);
-        slot = filter.asciiCache.set(key, h, term, term.length > 0 ? filter.termIds.id(term) : -1);
-      }
+      if (slot < 0) slot = filter.remember(text.slice(start, end), upper, !noStem, h);
       sink.addCached(slot, start, end);
     } else if (len > MAX_RAW_LENGTH) {
       sink.pos++;

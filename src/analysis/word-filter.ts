@@ -24,6 +24,17 @@ export class WordFilter {
   ) {}
 
   /**
+   * Memoizes the raw ASCII word `raw` (hash `hash` of its lower-cased chars; `upper` when it has
+   * capitals) with its final term and term id; returns its slot in the ASCII memo. The tokenizers'
+   * path for a word the memo does not know yet.
+   */
+  remember(raw: string, upper: boolean, stemmable: boolean, hash: number): number {
+    const key = detach(upper ? raw.toLowerCase() : raw);
+    const term = this.resolve(key, stemmable);
+    return this.asciiCache.set(key, hash, term, term.length > 0 ? this.termIds.id(term) : -1);
+  }
+
+  /**
    * The final term of a normalized word, or '' when the word is dropped (too long, or a stop word).
    * The result never shares memory with `term`'s parent string.
    */

@@ -46,6 +46,22 @@ class FieldBuffer {
     this.current = at + 1;
   };
 
+  /** Starts a field value: its tokens go through `emit` from the buffer's end. */
+  begin(): void {
+    this.current = this.tokTerm.length;
+  }
+
+  /** Ends the field value whose analysis emitted its tokens and gave its field length. */
+  end(length: number): void {
+    const at = this.current;
+    this.tokTerm.length = at;
+    this.tokPos.length = at;
+    this.docEnd.push(at);
+    this.lengths.push(length);
+    // The sum of the lengths the norms stand for, so that merging (which only has norms) keeps it exact.
+    this.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(length)];
+  }
+
   reset(): void {
     this.tokTerm.length = 0;
     this.tokPos.length = 0;
@@ -85,7 +101,9 @@ export class SegmentWriter {
   add(doc: DocumentInput): number {
     const title = doc.title ?? '';
     const local = this.open(doc, title);
-    this.addField(1, (emit) => this.analyzer.forEachTermId(doc.text, emit));
+    const fb = this.fields[1];
+    fb.begin();
+    fb.end(this.analyzer.forEachTermId(doc.text, fb.emit));
     this.texts.add(doc.text);
     this.textChars += title.length + doc.text.length;
     return local;
@@ -98,7 +116,9 @@ export class SegmentWriter {
   addJson(doc: DocumentInput, bytes: Uint8Array, span: StringSpan): number {
     const title = doc.title ?? '';
     const local = this.open(doc, title);
-    this.addField(1, (emit) => this.analyzer.forEachJsonTermId(bytes, span.from, span.to, emit));
+    const fb = this.fields[1];
+    fb.begin();
+    fb.end(this.analyzer.forEachJsonTermId(bytes, span.from, span.to, fb.emit));
     this.texts.addJson(bytes, span);
     this.textChars += title.length + span.units;
     return local;
@@ -108,25 +128,13 @@ export class SegmentWriter {
   private open(doc: DocumentInput, title: string): number {
     const local = this.ids.size;
     if (local === 0) this.analyzer.termIds.acquire();
-    this.addField(0, (emit) => this.analyzer.forEachTermId(title, emit));
+    const fb = this.fields[0];
+    fb.begin();
+    fb.end(this.analyzer.forEachTermId(title, fb.emit));
     this.ids.add(doc.id);
     this.titles.add(title);
     this.metas.add(doc.meta && Object.keys(doc.meta).length > 0 ? JSON.stringify(doc.meta) : '');
     return local;
-  }
-
-  /** Buffers field `f`'s tokens, as `analyze` emits them into the field buffer's `emit`. */
-  private addField(f: number, analyze: (emit: (id: number, position: number) => void) => number): void {
-    const fb = this.fields[f];
-    fb.current = fb.tokTerm.length;
-    const length = analyze(fb.emit);
-    const at = fb.current;
-    fb.tokTerm.length = at;
-    fb.tokPos.length = at;
-    fb.docEnd.push(at);
-    fb.lengths.push(length);
-    // The sum of the lengths the norms stand for, so that merging (which only has norms) keeps it exact.
-    fb.sumLength += FIELD_NORM_TABLE[encodeFieldNorm(length)];
   }
 
   /**

@@ -88,9 +88,11 @@ function decodeLine(
   onDoc: (doc: CorpusDoc) => void,
   onJsonDoc: JsonDocHandler | undefined,
 ): void {
+  // The ordinary path; its errors, with their positions in the line, are the reference.
+  const whole = () => onDoc(parseCorpusLine(buf.toString('utf8', start, stop), source));
   const span = onJsonDoc ? textSpan(buf, start, stop) : null;
-  if (!span || !onJsonDoc) {
-    onDoc(parseCorpusLine(buf.toString('utf8', start, stop), source));
+  if (!onJsonDoc || !span) {
+    whole();
     return;
   }
   // The line without its text: `..."text":"` + `"...` reads as "text":"".
@@ -99,8 +101,7 @@ function decodeLine(
   try {
     parsed = parseRecord(rest, source);
   } catch {
-    // The error, with its position, is the one the whole line gives.
-    onDoc(parseCorpusLine(buf.toString('utf8', start, stop), source));
+    whole();
     return;
   }
   const { id, record } = parsed;
