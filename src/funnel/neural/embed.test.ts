@@ -36,10 +36,7 @@ useFixtureIndex(
   (e) => {
     engine = e;
   },
-  async () => {
-    await server?.close();
-    server = undefined;
-  },
+  () => server,
 );
 
 describe('embed', () => {

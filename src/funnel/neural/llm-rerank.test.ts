@@ -20,10 +20,7 @@ useFixtureIndex(
   (e) => {
     engine = e;
   },
-  async () => {
-    await server?.close();
-    server = undefined;
-  },
+  () => server,
 );
 
 describe('parsePermutation', () => {

@@ -46,10 +46,7 @@ useFixtureIndex(
   (e) => {
     engine = e;
   },
-  async () => {
-    await server?.close();
-    server = undefined;
-  },
+  () => server,
 );
 
 describe('rerank-api', () => {
