@@ -41,7 +41,7 @@ export function parseSize(value: string): number {
 /** Indexes folder `root` into `flags.index` and prints what happened; returns the exit code. */
 export async function indexFolder(root: string, flags: FolderFlags): Promise<number> {
   const started = performance.now();
-  const { same, walked } = await FolderSync.upToDate(
+  const { same, walked, state } = await FolderSync.upToDate(
     root,
     flags.index,
     Engine.version(flags.index),
@@ -56,26 +56,32 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
   let sinceCommit = 0;
   let passages = 0;
   let report: SyncReport | undefined;
-  const sync = FolderSync.forIndex(engine, root, flags.index, {
-    ...syncOptions(flags),
-    afterFile: async (p) => {
-      if (bar) {
-        if (p.files === 1) bar.start(p.totalFiles, 0, { mb: '0', passages: 0, rate: '0' });
-        bar.update(p.files, {
-          mb: (p.bytes / 1e6).toFixed(1),
-          passages: p.passages,
-          rate: (p.bytes / 1e6 / run.seconds).toFixed(1),
-        });
-      }
-      sinceCommit += p.passages - passages;
-      passages = p.passages;
-      await engine.settle();
-      if (sinceCommit >= flags.commitEvery) {
-        sinceCommit = 0;
-        await run.commit(`${passages} passages`, false);
-      }
+  const sync = FolderSync.forIndex(
+    engine,
+    root,
+    flags.index,
+    {
+      ...syncOptions(flags),
+      afterFile: async (p) => {
+        if (bar) {
+          if (p.files === 1) bar.start(p.totalFiles, 0, { mb: '0', passages: 0, rate: '0' });
+          bar.update(p.files, {
+            mb: (p.bytes / 1e6).toFixed(1),
+            passages: p.passages,
+            rate: (p.bytes / 1e6 / run.seconds).toFixed(1),
+          });
+        }
+        sinceCommit += p.passages - passages;
+        passages = p.passages;
+        await engine.settle();
+        if (sinceCommit >= flags.commitEvery) {
+          sinceCommit = 0;
+          await run.commit(`${passages} passages`, false);
+        }
+      },
     },
-  });
+    state,
+  );
   const { secs, stats } = await run.finish(async () => {
     report = await sync.syncAll(walked);
     await run.commit(`${passages} passages`, true);

@@ -102,22 +102,33 @@ export class FolderSync {
   /**
    * @param root the folder, as the user named it (paths in reports start with it)
    * @param stateFile where the state is kept, or null for none (every run reads everything)
+   * @param previous the state already read from `stateFile` (see `upToDate`); read here otherwise
    */
   constructor(
     private readonly target: SyncTarget,
     readonly root: string,
     readonly stateFile: string | null,
     private readonly options: SyncOptions = {},
+    previous?: SyncState | null,
   ) {
     this.rules = new IgnoreRules(root, options);
-    const previous = stateFile ? readSyncState(stateFile, root) : null;
+    if (previous === undefined) previous = stateFile ? readSyncState(stateFile, root) : null;
     this.files = { ...(previous?.files ?? {}) };
   }
 
-  /** A sync of `root` into `target`, with its state beside the index in `indexDir`. */
-  static forIndex(target: SyncTarget, root: string, indexDir: string, options: SyncOptions = {}): FolderSync {
+  /**
+   * A sync of `root` into `target`, with its state beside the index in `indexDir` (`previous`: that
+   * state, when `upToDate` has just read it).
+   */
+  static forIndex(
+    target: SyncTarget,
+    root: string,
+    indexDir: string,
+    options: SyncOptions = {},
+    previous?: SyncState | null,
+  ): FolderSync {
     const exclude = [...(options.exclude ?? []), indexDir];
-    return new FolderSync(target, root, stateFile(indexDir, root), { ...options, exclude });
+    return new FolderSync(target, root, stateFile(indexDir, root), { ...options, exclude }, previous);
   }
 
   /**
@@ -209,7 +220,8 @@ export class FolderSync {
    * last run left it (`version` equals the one that run recorded), every file walked has the size
    * and mtime recorded then, and no recorded file is gone. Opens no index and reads no file, so an
    * unchanged tree of 10,000 files is checked in a few hundred milliseconds. `same` holds the
-   * walk's counts and skipped entries when up to date; `walked`, the walk, for `syncAll` otherwise.
+   * walk's counts and skipped entries when up to date; `walked`, the walk, for `syncAll` otherwise,
+   * and `state`, the recorded state it read, for `forIndex`.
    */
   static async upToDate(
     root: string,
@@ -219,17 +231,17 @@ export class FolderSync {
   ): Promise<{
     same: { files: number; unchanged: number; skipped: FileIssue[] } | null;
     walked?: WalkResult;
+    state: SyncState | null;
   }> {
     const state = readSyncState(stateFile(indexDir, root), root);
-    if (!state || !version || state.index !== version) return { same: null };
+    if (!state || !version || state.index !== version) return { same: null, state };
     const walked = await walkFolder(root, new IgnoreRules(root, options), {
       ...options,
       exclude: [...(options.exclude ?? []), indexDir],
     });
-    return { same: unchangedSince(state, root, walked), walked };
+    return { same: unchangedSince(state, root, walked), walked, state };
   }
 
-  /** The path relative to the root, with `/`. */
   /** The path relative to the root, with `/`. */
   relative(p: string): string {
     const abs = path.isAbsolute(p) ? p : path.join(this.root, p);
