@@ -12,7 +12,7 @@
  */
 
 import type { SegmentState } from '../index/shard.js';
-import type { Plan } from './plan.js';
+import type { Plan, PlannedClause } from './plan.js';
 import type { Filter } from './query.js';
 
 /** Reusable buffers, grown on demand; one per searcher (searches are synchronous). */
@@ -27,6 +27,10 @@ export class Scratch {
   clauseTouched = new Int32Array(0);
   docs = new Int32Array(CHUNK);
   freqs = new Int32Array(CHUNK);
+  /** The shorter field's postings of a two-field BM25F clause: docs and weighted, normalized tf. */
+  sideDocs = new Int32Array(CHUNK);
+  sideFreqs = new Int32Array(CHUNK);
+  sideTf = new Float64Array(CHUNK);
   /** Per norm byte: the score of tf = 1 for the clause being scored. */
   readonly one = new Float64Array(256);
   positions: Int32Array[] = [];
@@ -41,6 +45,13 @@ export class Scratch {
     this.tfAcc = new Float64Array(n);
     this.clauseSeen = new Uint8Array(n);
     this.clauseTouched = new Int32Array(n);
+  }
+
+  ensureSide(n: number): void {
+    if (this.sideDocs.length >= n) return;
+    this.sideDocs = new Int32Array(n);
+    this.sideFreqs = new Int32Array(n);
+    this.sideTf = new Float64Array(n);
   }
 
   ensurePostings(n: number): void {
@@ -77,18 +88,23 @@ export function scoreSegment(
 
   const k1p1 = plan.k1 + 1;
   const invK1 = 1 / plan.k1;
-  const { docs, freqs } = scratch;
   for (let ci = resume?.from ?? 0; ci < plan.clauses.length; ci++) {
     const pc = plan.clauses[ci];
     const { clause } = pc;
     const bit = pc.mustBit;
     if (clause.occur === 'mustNot') {
       for (const fw of pc.fields) {
-        postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count) => {
+        postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count, docs) => {
           for (let i = 0; i < count; i++) excluded[docs[i]] = 1;
           if (count > 0) excludedAny = true;
         });
       }
+      continue;
+    }
+    if (pc.combine && pc.fields.length === 2 && clause.terms.length === 1) {
+      const merged = combineTwo(state, pc, plan, scratch, touchedCount);
+      touchedCount = merged.touched;
+      postings += merged.postings;
       continue;
     }
     if (pc.combine) {
@@ -98,16 +114,23 @@ export function scoreSegment(
       for (const fw of pc.fields) {
         const norms = seg.fields[fw.field].norms;
         const cache = plan.tfCaches[fw.field];
-        postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count) => {
-          for (let i = 0; i < count; i++) {
-            const d = docs[i];
-            if (clauseSeen[d] === 0) {
-              clauseSeen[d] = 1;
-              clauseTouched[ct++] = d;
+        postings += eachChunk(
+          state,
+          fw.field,
+          clause.terms,
+          clause.offsets,
+          scratch,
+          (count, docs, freqs) => {
+            for (let i = 0; i < count; i++) {
+              const d = docs[i];
+              if (clauseSeen[d] === 0) {
+                clauseSeen[d] = 1;
+                clauseTouched[ct++] = d;
+              }
+              tfAcc[d] += freqs[i] * cache[norms[d]];
             }
-            tfAcc[d] += freqs[i] * cache[norms[d]];
-          }
-        });
+          },
+        );
       }
       const w = pc.idf * k1p1;
       for (let i = 0; i < ct; i++) {
@@ -130,7 +153,7 @@ export function scoreSegment(
       // tf = 1 is most postings: its score per norm byte, without a division.
       const one = scratch.one;
       for (let n = 0; n < 256; n++) one[n] = w - w / (1 + cache[n]);
-      postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count) => {
+      postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count, docs, freqs) => {
         for (let i = 0; i < count; i++) {
           const d = docs[i];
           const tf = freqs[i];
@@ -179,6 +202,90 @@ export function scoreSegment(
   return { postings, matched };
 }
 
+/**
+ * BM25F of a one-term clause over two fields (title and text), without a pass over per-doc
+ * scratch: the shorter list is decoded whole, the longer one streams in chunks, and the two are
+ * merged by doc, so each doc's weighted tfs are summed and saturated as it goes by. The sum of two
+ * values is the same in either order, so scores equal the general path's bit for bit.
+ */
+function combineTwo(
+  state: SegmentState,
+  pc: PlannedClause,
+  plan: Plan,
+  scratch: Scratch,
+  touchedCount: number,
+): { touched: number; postings: number } {
+  const seg = state.segment;
+  const term = pc.clause.terms[0];
+  const [a, b] = pc.fields;
+  const ordA = seg.lookup(a.field, term);
+  const ordB = seg.lookup(b.field, term);
+  const dfA = ordA < 0 ? 0 : seg.docFreq(a.field, ordA);
+  const dfB = ordB < 0 ? 0 : seg.docFreq(b.field, ordB);
+  if (dfA + dfB === 0) return { touched: touchedCount, postings: 0 };
+  const [main, mainOrd, side, sideOrd, sideDf] =
+    dfA >= dfB ? [a, ordA, b, ordB, dfB] : [b, ordB, a, ordA, dfA];
+  const { acc, seen, touched, must } = scratch;
+  const sideDocs = sideDf > 0 ? sideOf(seg, side.field, sideOrd, sideDf, plan, scratch) : scratch.sideDocs;
+  const sideTf = scratch.sideTf;
+  const { docs, freqs } = scratch;
+  const norms = seg.fields[main.field].norms;
+  const cache = plan.tfCaches[main.field];
+  const decode = seg.startDecode(main.field, mainOrd);
+  const w = pc.idf * (plan.k1 + 1);
+  const invK1 = 1 / plan.k1;
+  const bit = pc.mustBit;
+  let tc = touchedCount;
+  let count = 0;
+  let i = 0;
+  let j = 0;
+  let ended = false;
+  for (;;) {
+    if (i === count && !ended) {
+      count = seg.decodeChunk(main.field, decode, docs, freqs, CHUNK);
+      i = 0;
+      ended = count === 0;
+    }
+    const dm = i < count ? docs[i] : 0x7fffffff;
+    const ds = j < sideDf ? sideDocs[j] : 0x7fffffff;
+    let d: number;
+    let tf: number;
+    if (ds < dm) {
+      d = ds;
+      tf = sideTf[j++];
+    } else if (dm !== 0x7fffffff) {
+      d = dm;
+      tf = freqs[i++] * cache[norms[dm]];
+      if (ds === dm) tf += sideTf[j++];
+    } else break;
+    if (seen[d] === 0) {
+      seen[d] = 1;
+      touched[tc++] = d;
+    }
+    acc[d] += w - w / (1 + tf * invK1);
+    if (bit) must[d] |= bit;
+  }
+  return { touched: tc, postings: dfA + dfB };
+}
+
+/** Decodes a term's whole postings in one field into `scratch.sideDocs/sideTf` (weighted tf). */
+function sideOf(
+  seg: SegmentState['segment'],
+  field: number,
+  ord: number,
+  df: number,
+  plan: Plan,
+  scratch: Scratch,
+): Int32Array {
+  scratch.ensureSide(df);
+  const { sideDocs, sideFreqs, sideTf } = scratch;
+  const n = seg.decodeChunk(field, seg.startDecode(field, ord), sideDocs, sideFreqs, df);
+  const norms = seg.fields[field].norms;
+  const cache = plan.tfCaches[field];
+  for (let k = 0; k < n; k++) sideTf[k] = sideFreqs[k] * cache[norms[sideDocs[k]]];
+  return sideDocs;
+}
+
 /** Zeroes what a scoring touched (the touched docs, and the exclusions if any). */
 export function resetScratch(scratch: Scratch, touchedCount: number, excludedAny: boolean, n: number): void {
   const { acc, seen, must, touched, excluded } = scratch;
@@ -215,7 +322,7 @@ function eachChunk(
   terms: readonly string[],
   offsets: readonly number[],
   scratch: Scratch,
-  fn: (count: number) => void,
+  fn: (count: number, docs: Int32Array, freqs: Int32Array) => void,
 ): number {
   const seg = state.segment;
   if (terms.length === 1) {
@@ -227,11 +334,11 @@ function eachChunk(
       const count = seg.decodeChunk(field, decode, scratch.docs, scratch.freqs, CHUNK);
       if (count === 0) return total;
       total += count;
-      fn(count);
+      fn(count, scratch.docs, scratch.freqs);
     }
   }
   const count = gatherPhrase(state, field, terms, offsets, scratch);
-  if (count > 0) fn(count);
+  if (count > 0) fn(count, scratch.docs, scratch.freqs);
   return count;
 }
 
