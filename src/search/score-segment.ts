@@ -234,6 +234,9 @@ function combineTwo(
   const decode = seg.startDecode(main.field, mainOrd);
   const w = pc.idf * (plan.k1 + 1);
   const invK1 = 1 / plan.k1;
+  // A doc in the main field only with tf 1 (most of them): its score per norm byte.
+  const one = scratch.one;
+  for (let n = 0; n < 256; n++) one[n] = w - w / (1 + cache[n] * invK1);
   const bit = pc.mustBit;
   let tc = touchedCount;
   let count = 0;
@@ -249,20 +252,21 @@ function combineTwo(
     const dm = i < count ? docs[i] : 0x7fffffff;
     const ds = j < sideDf ? sideDocs[j] : 0x7fffffff;
     let d: number;
-    let tf: number;
+    let score: number;
     if (ds < dm) {
       d = ds;
-      tf = sideTf[j++];
+      score = w - w / (1 + sideTf[j++] * invK1);
     } else if (dm !== 0x7fffffff) {
       d = dm;
-      tf = freqs[i++] * cache[norms[dm]];
-      if (ds === dm) tf += sideTf[j++];
+      const f = freqs[i++];
+      if (ds === dm) score = w - w / (1 + (f * cache[norms[dm]] + sideTf[j++]) * invK1);
+      else score = f === 1 ? one[norms[dm]] : w - w / (1 + f * cache[norms[dm]] * invK1);
     } else break;
     if (seen[d] === 0) {
       seen[d] = 1;
       touched[tc++] = d;
     }
-    acc[d] += w - w / (1 + tf * invK1);
+    acc[d] += score;
     if (bit) must[d] |= bit;
   }
   return { touched: tc, postings: dfA + dfB };
