@@ -45,7 +45,10 @@ export interface SearchResult {
   query: Query;
 }
 
-/** One shard's answer: plain data, columns sorted by (score desc, id asc). */
+/**
+ * One shard's answer: plain data, its top k as columns, sorted by (score desc, key asc, id asc)
+ * unless `searchShard` was asked for them unsorted.
+ */
 export interface ShardHits {
   ids: string[];
   scores: Float64Array;
@@ -89,8 +92,11 @@ export class Carry {
 /** How a search uses a carry: keep its accumulators, or resume from them at clause `from`. */
 export type CarryUse = { carry: Carry; mode: 'keep' } | { carry: Carry; mode: 'resume'; from: number };
 
-/** Scores every segment of a shard and returns its top k. */
-export function searchShard(shard: Shard, plan: Plan, k: number, use?: CarryUse): ShardHits {
+/**
+ * Scores every segment of a shard and returns its top k; with `sorted` false, in no particular
+ * order (the merge of several shards sorts once).
+ */
+export function searchShard(shard: Shard, plan: Plan, k: number, use?: CarryUse, sorted = true): ShardHits {
   const states: SegmentState[] = shard.segments;
   const idLists = states.map((s) => s.segment.idList());
   const topk = new TopK(k, (ref) => idLists[Math.floor(ref / 2 ** 32)][ref % 2 ** 32]);
@@ -133,7 +139,7 @@ export function searchShard(shard: Shard, plan: Plan, k: number, use?: CarryUse)
     postings += work.postings;
     matched += work.matched;
   }
-  const { scores, refs, keys } = topk.drain();
+  const { scores, refs, keys } = topk.drain(sorted);
   const n = scores.length;
   const ids: string[] = new Array(n);
   const seqs = new Float64Array(n);
@@ -148,35 +154,31 @@ export function searchShard(shard: Shard, plan: Plan, k: number, use?: CarryUse)
   return { ids, scores, keys, seqs, docs, postings, matched, segments: states.length };
 }
 
-/** A hit's place: which shard's list, which row. */
-interface Pick {
-  list: number;
-  row: number;
+/** The merged ranking: hit i is row `rows[i]` of shard list `lists[i]`. */
+interface Picks {
+  lists: Int32Array;
+  rows: Int32Array;
 }
 
-/** k-way merge of shard lists sorted by (score desc, key asc, id asc); keeps the first k. */
-function mergeSorted(lists: readonly ShardHits[], k: number): Pick[] {
-  const out: Pick[] = [];
-  const pos = new Array<number>(lists.length).fill(0);
-  while (out.length < k) {
-    let best = -1;
-    for (let i = 0; i < lists.length; i++) {
-      if (pos[i] >= lists[i].ids.length) continue;
-      if (best < 0) {
-        best = i;
-        continue;
-      }
-      const a = lists[i].scores[pos[i]];
-      const b = lists[best].scores[pos[best]];
-      if (a > b) best = i;
-      else if (a === b) {
-        const ka = lists[i].keys[pos[i]];
-        const kb = lists[best].keys[pos[best]];
-        if (ka < kb || (ka === kb && lists[i].ids[pos[i]] < lists[best].ids[pos[best]])) best = i;
-      }
-    }
-    if (best < 0) break;
-    out.push({ list: best, row: pos[best]++ });
+/**
+ * The k best of the shards' lists by (score desc, key asc, id asc). One list is sorted already; the
+ * lists of several shards come unsorted and are cut and sorted once here.
+ */
+function mergeTop(lists: readonly ShardHits[], k: number): Picks {
+  if (lists.length === 1) {
+    const n = Math.min(k, lists[0].ids.length);
+    return { lists: new Int32Array(n), rows: Int32Array.from({ length: n }, (_, i) => i) };
+  }
+  const topk = new TopK(k, (ref) => lists[Math.floor(ref / 2 ** 32)].ids[ref % 2 ** 32]);
+  lists.forEach((l, list) => {
+    const base = list * 2 ** 32;
+    for (let row = 0; row < l.ids.length; row++) topk.offer(l.scores[row], base + row, l.keys[row]);
+  });
+  const { refs } = topk.drain();
+  const out = { lists: new Int32Array(refs.length), rows: new Int32Array(refs.length) };
+  for (let i = 0; i < refs.length; i++) {
+    out.lists[i] = Math.floor(refs[i] / 2 ** 32);
+    out.rows[i] = refs[i] % 2 ** 32;
   }
   return out;
 }
@@ -211,7 +213,7 @@ export function newCandidateRefs(n: number): CandidateRefs {
 interface Ranked {
   query: Query;
   perShard: ShardHits[];
-  top: Pick[];
+  top: Picks;
 }
 
 /** Parses `input` against the index's fields and metadata keys; a Query passes through. */
@@ -249,10 +251,11 @@ function rank(ctx: SearcherContext, input: string | Query, k: number, carry?: Ca
       use = undefined;
     }
   }
-  const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k, use));
+  const sorted = ctx.shards.length === 1;
+  const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k, use, sorted));
   // A resumed search has reset every carried scratch.
   if (use?.mode === 'resume') use.carry.segments.clear();
-  return { query, perShard, top: mergeSorted(perShard, k) };
+  return { query, perShard, top: mergeTop(perShard, k) };
 }
 
 function workOf(ctx: SearcherContext, perShard: readonly ShardHits[]): SearchWork {
@@ -273,15 +276,17 @@ export function searchRefs(
   carry?: CarryUse,
 ): { refs: CandidateRefs; query: Query; work: SearchWork } {
   const { query, perShard, top } = rank(ctx, input, k, carry);
-  const refs = newCandidateRefs(top.length);
-  top.forEach(({ list, row }, i) => {
+  const refs = newCandidateRefs(top.rows.length);
+  for (let i = 0; i < top.rows.length; i++) {
+    const list = top.lists[i];
+    const row = top.rows[i];
     const r = perShard[list];
     refs.ids[i] = r.ids[row];
     refs.scores[i] = r.scores[row];
     refs.shards[i] = list;
     refs.seqs[i] = r.seqs[row];
     refs.docs[i] = r.docs[row];
-  });
+  }
   return { refs, query, work: workOf(ctx, perShard) };
 }
 
@@ -300,8 +305,8 @@ export function search(
   const bySeq = new Map<number, SegmentState>();
   if (stored || snippetTerms)
     for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
-  const hits: Hit[] = top.map(({ list, row }) => {
-    const r = perShard[list];
+  const hits: Hit[] = Array.from(top.rows, (row, i) => {
+    const r = perShard[top.lists[i]];
     const hit: Hit = { id: r.ids[row], score: r.scores[row], title: '' };
     if (stored || snippetTerms) {
       const seg = bySeq.get(r.seqs[row])!.segment;

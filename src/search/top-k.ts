@@ -43,11 +43,15 @@ export class TopK {
     this.refs[this.size++] = ref;
   }
 
-  /** The kept triples, best first (score descending, then key ascending), as parallel arrays. */
-  drain(): { scores: Float64Array; refs: Float64Array; keys: Float64Array } {
+  /**
+   * The kept triples, best first (score descending, then key ascending), as parallel arrays; with
+   * `sorted` false, the same k in no particular order (for a merge that sorts once).
+   */
+  drain(sorted = true): { scores: Float64Array; refs: Float64Array; keys: Float64Array } {
     if (this.size > this.k) this.truncate();
     const { scores, refs, keys } = this;
     const n = this.size;
+    if (!sorted) return { scores: scores.slice(0, n), refs: refs.slice(0, n), keys: keys.slice(0, n) };
     const order = rankOrder(scores, keys, n);
     this.nameTies(order, scores, keys, refs);
     const m = Math.min(n, this.k);
