@@ -33,7 +33,12 @@ import { type SegmentState, Shard, shardOf } from './index/shard.js';
 import { Wal, type WalReplay } from './index/wal.js';
 import { forEachCorpusLine } from './ingest/jsonl.js';
 import { type Bm25Params, DEFAULT_BM25, idf, validateBm25 } from './search/bm25.js';
-import { computeFeatures, type FeatureMatrix, type FeatureTerm } from './search/features.js';
+import {
+  computeFeatures,
+  type FeatureMatrix,
+  type FeatureOptions,
+  type FeatureTerm,
+} from './search/features.js';
 import { collectionStats, termIdf } from './search/plan.js';
 import type { Query } from './search/query.js';
 import {
@@ -512,8 +517,8 @@ export class Engine {
   }
 
   /** Ranking features of retrieved candidates (see search/features). */
-  features(refs: CandidateRefs, terms: readonly FeatureTerm[]): FeatureMatrix {
-    return computeFeatures(this.shards, this.settings.fields, this.params, refs, terms);
+  features(refs: CandidateRefs, terms: readonly FeatureTerm[], options?: FeatureOptions): FeatureMatrix {
+    return computeFeatures(this.shards, this.settings.fields, this.params, refs, terms, options);
   }
 
   /** The stored document at a place `retrieve` returned (or undefined if it is gone). */

@@ -7,10 +7,18 @@
  * that reach the reader or the caller.
  */
 
+import type { Query } from '../search/query.js';
 import type { CandidateRefs } from '../search/searcher.js';
 import type { Candidate } from './types.js';
 
 export class CandidateSet {
+  /**
+   * The query whose BM25 the current scores are, when they are (set by a first stage that scored
+   * the index, kept by `pick` and `head`, dropped by `rank`): later stages may then take the part of
+   * a score that some of the query's terms contributed from it instead of reading their postings.
+   */
+  bm25Of: Query | undefined;
+
   constructor(
     readonly ids: string[],
     readonly shards: Int32Array,
@@ -39,10 +47,12 @@ export class CandidateSet {
   }
 
   /** The engine's columns as candidates (shared, not copied); `label` records their score. */
-  static fromRefs(refs: CandidateRefs, label?: string): CandidateSet {
+  static fromRefs(refs: CandidateRefs, label?: string, bm25Of?: Query): CandidateSet {
     const scores = new Map<string, Float64Array>();
     if (label !== undefined) scores.set(label, refs.scores);
-    return new CandidateSet(refs.ids, refs.shards, refs.seqs, refs.docs, refs.scores, scores);
+    const set = new CandidateSet(refs.ids, refs.shards, refs.seqs, refs.docs, refs.scores, scores);
+    set.bm25Of = bm25Of;
+    return set;
   }
 
   /** Columns from candidate objects; a score or feature a candidate lacks is NaN. */
@@ -91,7 +101,7 @@ export class CandidateSet {
     }
     const map = (m: ReadonlyMap<string, Float64Array>) =>
       new Map([...m].map(([k, v]) => [k, take(v)] as const));
-    return new CandidateSet(
+    const out = new CandidateSet(
       ids,
       shards,
       take(this.seqs),
@@ -100,6 +110,8 @@ export class CandidateSet {
       map(this.scores),
       map(this.features),
     );
+    out.bm25Of = this.bm25Of;
+    return out;
   }
 
   /** The first `n` (all when fewer). */
@@ -121,6 +133,7 @@ export class CandidateSet {
   ): CandidateSet {
     const rows = topRows(scores, this.ids, keep);
     const out = this.pick(rows);
+    out.bm25Of = undefined;
     const mine = Float64Array.from(rows, (r) => scores[r]);
     out.score.set(mine);
     (out.scores as Map<string, Float64Array>).set(label, mine);

@@ -119,7 +119,9 @@ export async function collectionData(
     };
     const candidates = await stage.run(CandidateSet.empty(), ctx);
     const refs = candidates.refs();
-    const m = engine.features(refs, featureTerms(original, ctx.query));
+    const m = engine.features(refs, featureTerms(original, ctx.query), {
+      fromScores: candidates.bm25Of === ctx.query,
+    });
     let values = m.values;
     names = m.names;
     if (embeddings) {

@@ -10,7 +10,7 @@
 import { FIELD_NORM_TABLE } from '../index/codec/field-norm.js';
 import type { Shard } from '../index/shard.js';
 import type { Bm25Params } from './bm25.js';
-import { idf, normCache } from './bm25.js';
+import { idf, normCache, tfCache } from './bm25.js';
 import { collectionStats, termIdf } from './plan.js';
 import type { CandidateRefs } from './searcher.js';
 
@@ -63,12 +63,22 @@ class RowScratch {
 
 const rowScratch = new RowScratch();
 
+export interface FeatureOptions {
+  /**
+   * The candidates' scores are the first stage's BM25 of a query made of these terms: the
+   * expansion terms' part (`bm25_expanded`) is then that score less the original terms' BM25, and
+   * the expansion terms' postings (twenty feedback terms, most of the reading) are not read.
+   */
+  fromScores?: boolean;
+}
+
 export function computeFeatures(
   shards: readonly Shard[],
   fields: readonly string[],
   params: Bm25Params,
   refs: CandidateRefs,
   terms: readonly FeatureTerm[],
+  options: FeatureOptions = {},
 ): FeatureMatrix {
   const n = refs.ids.length;
   const F = FEATURES.length;
@@ -80,6 +90,17 @@ export function computeFeatures(
   const textField = fields.indexOf('text');
   const avg = (f: number) => (stats.docCount > 0 ? stats.sumLength[f] / stats.docCount : 1);
   const caches = fields.map((_, f) => normCache(params.k1, params.b, avg(f)));
+  // A term's whole score as the first stage computes it: BM25F (weighted, normalized tf summed over
+  // fields, saturated once, idf of the largest df) or, for the 'sum' model, the per-field sum.
+  const bm25f = params.model === 'bm25f';
+  const tfCaches = fields.map((name, f) => tfCache(params.b, avg(f), params.fieldWeights[name] ?? 1));
+  const original = new Float64Array(n); // the original terms' score
+  const expanded = new Float64Array(n); // the expansion terms' score (when read)
+  const tfSum = new Float64Array(n);
+  const tfSeen = new Uint8Array(n);
+  const tfRows = new Int32Array(n);
+  const invK1 = 1 / params.k1;
+  const fromScores = options.fromScores === true;
   const originals = terms.filter((t) => t.original);
   const T = originals.length;
   // Per original term, its idf (largest field df), for idf coverage.
@@ -96,25 +117,23 @@ export function computeFeatures(
   let pool = new Int32Array(Math.max(1024, n * 4));
   let poolUsed = 0;
   const scratch = new Int32Array(MAX_POSITIONS);
+  const windowIdx = new Int32Array(32);
 
-  // Group candidates by segment.
-  const bySegment = new Map<string, number[]>();
-  for (let i = 0; i < n; i++) {
-    const key = `${refs.shards[i]}:${refs.seqs[i]}`;
-    const list = bySegment.get(key);
-    if (list) list.push(i);
-    else bySegment.set(key, [i]);
-  }
-  for (const [key, rows] of bySegment) {
-    const [shardNo, seq] = key.split(':').map(Number);
-    const state = shards[shardNo].segments.find((s) => s.seq === seq);
+  // Candidates in index order (by shard, segment, doc): every per-candidate array below is indexed
+  // by this order, so walking a term's postings (in doc order) writes them front to back instead of
+  // at random; `at[j]` is the caller's row of the j-th.
+  const { at, groups } = indexOrder(refs);
+  for (const g of groups) {
+    const state = shards[g.shard].segments.find((s) => s.seq === g.seq);
     if (!state) continue;
     const seg = state.segment;
     rowScratch.ensure(seg.docCount);
     const rowOf = rowScratch.rows;
-    for (const r of rows) rowOf[refs.docs[r]] = r;
+    for (let j = g.start; j < g.end; j++) rowOf[refs.docs[at[j]]] = j;
     for (const t of terms) {
+      if (fromScores && !t.original) continue;
       const originalIndex = t.original ? originals.indexOf(t) : -1;
+      let tfRowCount = 0;
       for (let f = 0; f < fields.length; f++) {
         const ord = seg.lookup(f, t.term);
         if (ord < 0) continue;
@@ -122,6 +141,7 @@ export function computeFeatures(
         const w = idf(stats.docCount, df) * t.weight * (params.fieldWeights[fields[f]] ?? 1);
         const norms = seg.fields[f].norms;
         const cache = caches[f];
+        const tfc = tfCaches[f];
         const wantPositions = f === textField && T > 1 && originalIndex >= 0 && originalIndex < 32;
         const reader = wantPositions ? seg.positionsReader(f, ord) : null;
         let skip = 0;
@@ -142,9 +162,15 @@ export function computeFeatures(
             const tf = freqs[k];
             const s = w * (params.k1 + 1) - (w * (params.k1 + 1)) / (1 + tf * cache[norms[doc]]);
             const base = row * F;
-            if (!t.original) values[base + 3] += s;
-            else if (f === titleField) values[base + 1] += s;
-            else values[base + 2] += s;
+            if (t.original) values[base + (f === titleField ? 1 : 2)] += s;
+            if (bm25f) {
+              if (tfSeen[row] === 0) {
+                tfSeen[row] = 1;
+                tfRows[tfRowCount++] = row;
+              }
+              tfSum[row] += tf * tfc[norms[doc]];
+            } else if (t.original) original[row] += s;
+            else expanded[row] += s;
             if (originalIndex >= 0 && originalIndex < 32) {
               matched[row] |= 1 << originalIndex;
               if (f === titleField) inTitle[row] |= 1 << originalIndex;
@@ -159,7 +185,7 @@ export function computeFeatures(
                 grown.set(pool.subarray(0, poolUsed));
                 pool = grown;
               }
-              pool.set(scratch.subarray(0, kept), poolUsed);
+              for (let p = 0; p < kept; p++) pool[poolUsed + p] = scratch[p];
               posStart[row * TT + originalIndex] = poolUsed;
               posCount[row * TT + originalIndex] = kept;
               poolUsed += kept;
@@ -169,16 +195,31 @@ export function computeFeatures(
           }
         }
       }
+      if (bm25f && tfRowCount > 0) {
+        // BM25F of this term, as plan/score-segment score it.
+        let maxDf = 0;
+        for (let f = 0; f < fields.length; f++) maxDf = Math.max(maxDf, stats.docFreq(f, t.term));
+        const w = idf(stats.docCount, maxDf) * t.weight * (params.k1 + 1);
+        const into = t.original ? original : expanded;
+        for (let r = 0; r < tfRowCount; r++) {
+          const row = tfRows[r];
+          into[row] += w - w / (1 + tfSum[row] * invK1);
+          tfSum[row] = 0;
+          tfSeen[row] = 0;
+        }
+      }
     }
-    for (const r of rows) rowOf[refs.docs[r]] = -1;
-    for (const r of rows) {
-      const norm = seg.fields[textField]?.norms[refs.docs[r]] ?? 0;
-      values[r * F + 9] = Math.log1p(FIELD_NORM_TABLE[norm]);
+    for (let j = g.start; j < g.end; j++) {
+      const doc = refs.docs[at[j]];
+      rowOf[doc] = -1;
+      values[j * F + 9] = Math.log1p(FIELD_NORM_TABLE[seg.fields[textField]?.norms[doc] ?? 0]);
     }
   }
   for (let i = 0; i < n; i++) {
     const base = i * F;
-    values[base] = refs.scores[i];
+    const score = refs.scores[at[i]];
+    values[base] = score;
+    values[base + 3] = fromScores ? Math.max(0, score - original[i]) : expanded[i];
     let count = 0;
     let idfHit = 0;
     let titleCount = 0;
@@ -195,52 +236,120 @@ export function computeFeatures(
     let present = 0;
     for (let t = 0; t < TT; t++) if (posCount[i * TT + t] > 0) present++;
     if (present >= 2) {
-      const lists = new Array<Int32Array | undefined>(TT);
-      for (let t = 0; t < TT; t++) {
-        const c = posCount[i * TT + t];
-        if (c > 0) lists[t] = pool.subarray(posStart[i * TT + t], posStart[i * TT + t] + c);
-      }
-      values[base + 7] = present / smallestWindow(lists.filter((l) => l !== undefined));
-      values[base + 8] = orderedPairs(lists) / (T - 1);
+      values[base + 7] = present / smallestWindow(pool, posStart, posCount, i * TT, TT, windowIdx);
+      values[base + 8] = orderedPairs(pool, posStart, posCount, i * TT, TT) / (T - 1);
     }
   }
-  return { names: FEATURES, values, work };
+  // Back to the caller's row order.
+  const out = new Float64Array(n * F);
+  for (let j = 0; j < n; j++) {
+    const from = j * F;
+    const to = at[j] * F;
+    for (let f = 0; f < F; f++) out[to + f] = values[from + f];
+  }
+  return { names: FEATURES, values: out, work };
 }
 
-/** Smallest span of positions (last - first + 1) that holds one position from every list. */
-export function smallestWindow(lists: readonly Int32Array[]): number {
-  const k = lists.length;
-  const idx = new Int32Array(k);
+/**
+ * The candidates' rows ordered by (shard, segment, doc), and the runs of one segment in that order.
+ * Doc numbers are integers below 2^32, and there are at most 2^21 candidates (`MAX_K` is 10^6).
+ */
+function indexOrder(refs: CandidateRefs): {
+  at: Int32Array;
+  groups: { shard: number; seq: number; start: number; end: number }[];
+} {
+  const n = refs.ids.length;
+  if (n >= 2 ** 21) throw new RangeError(`features: ${n} candidates, at most ${2 ** 21 - 1}`);
+  // The distinct (shard, seq) pairs, found by a scan (an index has a few dozen segments at most).
+  const segShard: number[] = [];
+  const segSeq: number[] = [];
+  const segOf = new Int32Array(n);
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    const shard = refs.shards[i];
+    const seq = refs.seqs[i];
+    if (last < 0 || segShard[last] !== shard || segSeq[last] !== seq) {
+      last = segShard.findIndex((sh, g) => sh === shard && segSeq[g] === seq);
+      if (last < 0) {
+        last = segShard.length;
+        segShard.push(shard);
+        segSeq.push(seq);
+      }
+    }
+    segOf[i] = last;
+  }
+  const segs = segShard.map((_, g) => g).sort((a, b) => segShard[a] - segShard[b] || segSeq[a] - segSeq[b]);
+  const sizes = new Int32Array(segShard.length);
+  for (let i = 0; i < n; i++) sizes[segOf[i]]++;
+  const at = new Int32Array(n);
+  const groups: { shard: number; seq: number; start: number; end: number }[] = [];
+  let start = 0;
+  for (const g of segs) {
+    // doc * 2^21 + row: exact in a double, sorted natively.
+    const sortKeys = new Float64Array(sizes[g]);
+    let k = 0;
+    for (let i = 0; i < n; i++) if (segOf[i] === g) sortKeys[k++] = refs.docs[i] * 2 ** 21 + i;
+    sortKeys.sort();
+    for (let r = 0; r < k; r++) at[start + r] = sortKeys[r] % 2 ** 21;
+    groups.push({ shard: segShard[g], seq: segSeq[g], start, end: start + k });
+    start += k;
+  }
+  return { at, groups };
+}
+
+/*
+ * One candidate's positions of the original terms: term t's are pool[start[o + t] .. + count[o + t]]
+ * (count 0: the term is not in the text). Offsets, not subarrays: 30,000 candidates would make
+ * ~100,000 of them per query.
+ */
+
+/** Smallest span of positions (last - first + 1) that holds one position of every present term. */
+export function smallestWindow(
+  pool: Int32Array,
+  start: Int32Array,
+  count: Int32Array,
+  o: number,
+  T: number,
+  idx: Int32Array,
+): number {
+  for (let t = 0; t < T; t++) idx[t] = start[o + t];
   let best = Number.POSITIVE_INFINITY;
   for (;;) {
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     let minList = -1;
-    for (let i = 0; i < k; i++) {
-      const v = lists[i][idx[i]];
+    for (let t = 0; t < T; t++) {
+      if (count[o + t] === 0) continue;
+      const v = pool[idx[t]];
       if (v < min) {
         min = v;
-        minList = i;
+        minList = t;
       }
       if (v > max) max = v;
     }
     if (max - min + 1 < best) best = max - min + 1;
     idx[minList]++;
-    if (idx[minList] >= lists[minList].length) return best;
+    if (idx[minList] >= start[o + minList] + count[o + minList]) return best;
   }
 }
 
 /** Number of query-term pairs (t, t+1) that occur adjacent and in order at least once. */
-export function orderedPairs(lists: readonly (Int32Array | undefined)[]): number {
+export function orderedPairs(
+  pool: Int32Array,
+  start: Int32Array,
+  count: Int32Array,
+  o: number,
+  T: number,
+): number {
   let pairs = 0;
-  for (let t = 0; t + 1 < lists.length; t++) {
-    const a = lists[t];
-    const b = lists[t + 1];
-    if (!a || !b) continue;
-    let j = 0;
-    for (let i = 0; i < a.length; i++) {
-      while (j < b.length && b[j] <= a[i]) j++;
-      if (j < b.length && b[j] - a[i] <= 2) {
+  for (let t = 0; t + 1 < T; t++) {
+    if (count[o + t] === 0 || count[o + t + 1] === 0) continue;
+    const aEnd = start[o + t] + count[o + t];
+    const bEnd = start[o + t + 1] + count[o + t + 1];
+    let j = start[o + t + 1];
+    for (let i = start[o + t]; i < aEnd; i++) {
+      while (j < bEnd && pool[j] <= pool[i]) j++;
+      if (j < bEnd && pool[j] - pool[i] <= 2) {
         pairs++;
         break;
       }

@@ -14,12 +14,20 @@ import { SEMANTIC_FEATURES, semanticFeatures } from '../semantic.js';
 import type { RankStage, StageContext } from '../types.js';
 import { expansionResources } from './retrieve.js';
 
-/** Feature terms of a query: its plain terms as originals, clauses marked as expansions as such. */
+/**
+ * Feature terms of a query: its plain terms as originals, clauses marked as expansions as such. A
+ * word the question repeats weighs as often as it occurs, as in the first stage's score (one clause
+ * per occurrence).
+ */
 export function featureTerms(original: Query, expanded: Query): FeatureTerm[] {
   const out = new Map<string, FeatureTerm>();
   for (const c of original.clauses) {
     if (c.occur === 'mustNot') continue;
-    for (const term of c.terms) if (!out.has(term)) out.set(term, { term, weight: c.weight, original: true });
+    for (const term of c.terms) {
+      const seen = out.get(term);
+      if (!seen) out.set(term, { term, weight: c.weight, original: true });
+      else if (c.terms.length === 1) seen.weight += c.weight;
+    }
   }
   for (const c of expanded.clauses) {
     if (c.occur === 'mustNot' || c.terms.length !== 1 || out.has(c.terms[0])) continue;
@@ -55,7 +63,7 @@ export class RerankStage implements RankStage {
     this.model ??= readModel(typeof file === 'string' ? file : undefined);
     const refs = input.refs();
     const terms = featureTerms(ctx.original, ctx.query);
-    const m = ctx.engine.features(refs, terms);
+    const m = ctx.engine.features(refs, terms, { fromScores: input.bm25Of === ctx.query });
     ctx.trace.work.featuresComputed = m.values.length;
     ctx.trace.work.postings = m.work.postings;
     ctx.trace.work.positions = m.work.positions;

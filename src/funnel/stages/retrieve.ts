@@ -176,7 +176,9 @@ export class RetrieveStage implements RankStage {
     ctx.trace.work.matched = work.matched;
     ctx.trace.work.clauses = query.clauses.length;
     ctx.trace.notes = notes;
-    return CandidateSet.fromRefs(refs, ctx.trace.stage);
+    // Fused by rank with a second hop, the scores are no longer the query's BM25.
+    const fused = this.spec.model.includes('hop');
+    return CandidateSet.fromRefs(refs, ctx.trace.stage, fused ? undefined : query);
   }
 }
 

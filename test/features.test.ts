@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../src/engine.js';
+import { CandidateSet } from '../src/funnel/candidate-set.js';
+import { loadProfiles } from '../src/funnel/profile.js';
+import { featureTerms } from '../src/funnel/stages/rerank.js';
+import { RetrieveStage } from '../src/funnel/stages/retrieve.js';
+import { newTrace } from '../src/funnel/types.js';
+import { FEATURES } from '../src/search/features.js';
+import { QUERY_WORDS, randomDocs, rng, tempDir } from './helpers.js';
+
+// Stage 2's features, computed two ways: reading every query term's postings, or taking the
+// expansion terms' part from the first stage's score (which then reads only the question's terms).
+// Both must give the same features, for questions with repeated words too, over two shards.
+let e: Engine;
+beforeAll(async () => {
+  e = await Engine.open(tempDir(), { shards: 2 });
+  const docs = randomDocs(3000, 21);
+  docs.slice(0, 1500).forEach((d) => {
+    e.add(d);
+  });
+  await e.commit({ flush: true });
+  docs.slice(1500).forEach((d) => {
+    e.add(d);
+  });
+  await e.commit();
+});
+afterAll(async () => {
+  await e.close({ commit: false });
+});
+
+async function firstStage(question: string) {
+  const spec = loadProfiles().get('default')!.stages[0];
+  const original = e.parse(question);
+  const ctx = {
+    engine: e,
+    question,
+    original,
+    query: original,
+    deadline: Number.POSITIVE_INFINITY,
+    trace: newTrace('1', spec),
+  };
+  const candidates = await new RetrieveStage(spec).run(CandidateSet.empty(), ctx);
+  return { candidates, terms: featureTerms(original, ctx.query), query: ctx.query };
+}
+
+describe('features from the first stage scores', () => {
+  it('equal the features read from every term, and read fewer postings', async () => {
+    const r = rng(9);
+    const word = () => QUERY_WORDS[Math.floor(r() * QUERY_WORDS.length)];
+    let fewer = 0;
+    for (let q = 0; q < 25; q++) {
+      const words = Array.from({ length: 2 + Math.floor(r() * 4) }, word);
+      if (q % 4 === 0) words.push(words[0]); // a repeated word weighs twice in stage 1
+      const { candidates, terms, query } = await firstStage(words.join(' '));
+      expect(candidates.bm25Of).toBe(query);
+      expect(terms.some((t) => !t.original)).toBe(true); // feedback added terms
+      const fast = e.features(candidates.refs(), terms, { fromScores: true });
+      const full = e.features(candidates.refs(), terms);
+      expect(fast.values.length).toBe(candidates.length * FEATURES.length);
+      for (let i = 0; i < fast.values.length; i++) expect(fast.values[i]).toBeCloseTo(full.values[i], 9);
+      if (fast.work.postings < full.work.postings) fewer++;
+    }
+    expect(fewer).toBe(25);
+  });
+
+  it('is not used once a later stage has ranked the candidates', async () => {
+    const { candidates } = await firstStage(`${QUERY_WORDS[0]} ${QUERY_WORDS[3]}`);
+    expect(candidates.head(5).bm25Of).toBe(candidates.bm25Of);
+    const reranked = candidates.rank('2:x', new Float64Array(candidates.length).fill(1), 5);
+    expect(reranked.bm25Of).toBeUndefined();
+  });
+});
