@@ -31,6 +31,8 @@ export class Scratch {
   sideDocs = new Int32Array(CHUNK);
   sideFreqs = new Int32Array(CHUNK);
   sideTf = new Float64Array(CHUNK);
+  /** Some required clause set bits in `must` since the last reset. */
+  mustUsed = false;
   /** Per norm byte: the score of tf = 1 for the clause being scored. */
   readonly one = new Float64Array(256);
   positions: Int32Array[] = [];
@@ -92,6 +94,7 @@ export function scoreSegment(
     const pc = plan.clauses[ci];
     const { clause } = pc;
     const bit = pc.mustBit;
+    if (bit) scratch.mustUsed = true;
     if (clause.occur === 'mustNot') {
       for (const fw of pc.fields) {
         postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count, docs) => {
@@ -293,11 +296,14 @@ function sideOf(
 /** Zeroes what a scoring touched (the touched docs, and the exclusions if any). */
 export function resetScratch(scratch: Scratch, touchedCount: number, excludedAny: boolean, n: number): void {
   const { acc, seen, must, touched, excluded } = scratch;
+  if (scratch.mustUsed) {
+    for (let i = 0; i < touchedCount; i++) must[touched[i]] = 0;
+    scratch.mustUsed = false;
+  }
   for (let i = 0; i < touchedCount; i++) {
     const d = touched[i];
     acc[d] = 0;
     seen[d] = 0;
-    must[d] = 0;
   }
   if (excludedAny) excluded.fill(0, 0, n);
 }

@@ -133,7 +133,10 @@ export function searchShard(shard: Shard, plan: Plan, k: number, use?: CarryUse,
       states[s],
       plan,
       own,
-      (score, doc) => topk.offer(score, base + doc, keys[doc]),
+      (score, doc) => {
+        // Most matches of a wide query fall below the threshold: no tie key read for them.
+        if (score >= topk.threshold) topk.offer(score, base + doc, keys[doc]);
+      },
       resume,
     );
     postings += work.postings;

@@ -19,8 +19,8 @@ export class TopK {
   private refs: Float64Array;
   private keys: Float64Array;
   private size = 0;
-  /** Candidates scoring below this cannot make the top k. */
-  private threshold = Number.NEGATIVE_INFINITY;
+  /** Candidates scoring below this cannot make the top k (read it to skip work for them). */
+  threshold = Number.NEGATIVE_INFINITY;
   private readonly tieName: (ref: number) => string;
   private readonly scratch: Float64Array;
 
