@@ -94,6 +94,11 @@ export function trainLinear(
   });
   const ideals = queries.map((q) => idealDcg10(q.grades));
   const scratch = queries.map((q) => new Float64Array(q.ids.length));
+  // Each collection (group) counts equally, as in the mean over collections that is reported: a
+  // query of a collection of 30 weighs as much as ten of one of 300.
+  const groupSize = new Map<string, number>();
+  for (const q of queries) groupSize.set(q.group, (groupSize.get(q.group) ?? 0) + 1);
+  const queryWeight = queries.map((q) => 1 / (groupSize.size * (groupSize.get(q.group) ?? 1)));
   const evaluate = (w: readonly number[]): number => {
     let sum = 0;
     queries.forEach((q, k) => {
@@ -104,9 +109,9 @@ export function trainLinear(
         for (let j = 0; j < F; j++) x += w[j] * v[i * F + j];
         s[i] = x;
       }
-      sum += ndcg10(q, s, ideals[k]);
+      sum += queryWeight[k] * ndcg10(q, s, ideals[k]);
     });
-    return sum / Math.max(1, queries.length);
+    return sum;
   };
   const weights = new Array<number>(F).fill(0);
   weights[options.start ?? 0] = 1;
@@ -137,4 +142,21 @@ export function trainLinear(
     weights: weights.map((w) => w / norm),
     trainNdcg10: best,
   };
+}
+
+/**
+ * One model from several trained on different data (the leave-one-collection-out folds): their
+ * coefficients on the raw features (weight / std; the offsets do not change a ranking) averaged,
+ * then expressed over `mean` and `std` and scaled to a sum of |weights| of 1. Bagging: a feature
+ * that helps on some folds keeps a small weight instead of whatever one greedy ascent ended on.
+ */
+export function averageModels(
+  models: readonly Pick<LinearModel, 'weights' | 'std'>[],
+  mean: readonly number[],
+  std: readonly number[],
+): Pick<LinearModel, 'mean' | 'std' | 'weights'> {
+  const raw = std.map((_, j) => models.reduce((sum, m) => sum + m.weights[j] / m.std[j], 0) / models.length);
+  const weights = raw.map((a, j) => a * std[j]);
+  const norm = weights.reduce((sum, w) => sum + Math.abs(w), 0) || 1;
+  return { mean: [...mean], std: [...std], weights: weights.map((w) => w / norm) };
 }

@@ -15,7 +15,7 @@ import { readQrels } from '../../eval/beir.js';
 import type { Qrels } from '../../eval/qrels.js';
 import { scoreRows } from '../../funnel/ltr-model.js';
 import { validateProfile } from '../../funnel/profile.js';
-import { idealDcg10, ndcg10, type TrainingQuery, trainLinear } from '../../funnel/train.js';
+import { averageModels, idealDcg10, ndcg10, type TrainingQuery, trainLinear } from '../../funnel/train.js';
 import { type CollectionData, collectionData, collectionIndex } from '../../funnel/train-data.js';
 import { err, json, out, UsageError } from '../io.js';
 
@@ -111,6 +111,7 @@ export function register(program: Command): void {
       const inSample = external !== undefined && data.length === 1;
       const evaluation = inSample ? 'in-sample' : 'leave-one-collection-out';
       const features = data[0].features;
+      const folds: ReturnType<typeof trainLinear>[] = [];
       const rows = data.map((held) => {
         const train = inSample ? held.queries : data.filter((d) => d !== held).flatMap((d) => d.queries);
         const model = trainLinear(train, features);
@@ -121,6 +122,7 @@ export function register(program: Command): void {
         };
         const base = measure(held, null);
         const ltr = measure(held, score);
+        folds.push(model);
         return { collection: held.name, queries: held.queries.length, stage1: base, reranked: ltr };
       });
       const mean = (f: (r: (typeof rows)[number]) => number) =>
@@ -131,10 +133,13 @@ export function register(program: Command): void {
         stage1Recall117: mean((r) => r.stage1.recall117),
         rerankedRecall117: mean((r) => r.reranked.recall117),
       };
-      const all = trainLinear(
+      // The model written is the average of the held-out folds' models (bagging), over the
+      // standardization of all the data; with one collection, the model trained on it.
+      const fit = trainLinear(
         data.flatMap((d) => d.queries),
         features,
       );
+      const all = inSample ? fit : { features: fit.features, ...averageModels(folds, fit.mean, fit.std) };
       const trainedOn = data.map((d) => d.name);
       const command = `funnel train --data ${flags.data} --collections ${trainedOn.join(',')} --retrieve ${flags.retrieve} --depth ${depth}${flags.semantic ? ' --semantic' : ''}${flags.qrels ? ` --qrels ${flags.qrels}` : ''}`;
       const model = {
