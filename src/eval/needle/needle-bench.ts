@@ -103,6 +103,7 @@ export async function runNeedles(
 ): Promise<ConfigResult[]> {
   const out: ConfigResult[] = [];
   let done = 0;
+  const warmed = new Set<string>();
   const total = options.configs.length * options.profiles.length;
   for (const config of options.configs) {
     const set = makeNeedles(config.kind, config.k, options.seed);
@@ -124,6 +125,12 @@ export async function runNeedles(
     const windows = WINDOWS.map((w) => windowBaseline(targetPositions, options.tokens, w));
     try {
       for (const profile of options.profiles) {
+        if (!warmed.has(profile.name)) {
+          // One unmeasured question per profile first: the first query after opening a large index
+          // pays for cold caches and compilation, and could run past a stage's time budget.
+          warmed.add(profile.name);
+          await runFunnel(engine, profile, set.questions[0]?.text ?? 'warm up', { noRead: true });
+        }
         const result = await runConfig(engine, profile, set, hostOf, options.noRead ?? false);
         const r: ConfigResult = { ...config, ...result, windows };
         out.push(r);
