@@ -133,6 +133,36 @@ describe('funnel CLI', () => {
     );
   });
 
+  it('reports bad files by path from the builder threads that read them, indexes the rest, exits 3', () => {
+    const root = path.join(tempDir(), 'bad');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'broken.pdf'), '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF');
+    fs.writeFileSync(path.join(root, 'bad.eml'), 'this is not a mail header\n\nbody\n');
+    fs.writeFileSync(path.join(root, 'photo.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2]));
+    fs.writeFileSync(
+      path.join(root, 'mixed.txt'),
+      Buffer.concat([Buffer.from('naïve beaver '), Buffer.from([0xff, 0xfe]), Buffer.from(' résumé\n')]),
+    );
+    for (let i = 0; i < 30; i++)
+      fs.writeFileSync(path.join(root, `n${i}.txt`), `Note ${i} about the wren.\n`);
+    const index = path.join(tempDir(), 'idx');
+    const r = funnel('index', root, '--index', index, '--json');
+    expect(r.code).toBe(3);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ files: 34, indexed: 31, passages: 31 });
+    const rel = (issues: { path: string; reason: string }[]) =>
+      issues.map((i) => `${path.relative(root, i.path)}: ${i.reason}`).sort();
+    expect(rel(s.failed)).toEqual([
+      expect.stringMatching(/^bad\.eml: malformed mail/),
+      expect.stringMatching(/^broken\.pdf: /),
+    ]);
+    expect(rel(s.skipped)).toEqual(['photo.txt: binary content: NUL bytes']);
+    expect(rel(s.warnings)).toEqual([expect.stringMatching(/^mixed\.txt: invalid UTF-8/)]);
+    expect(JSON.parse(funnel('search', 'beaver', '--index', index, '--json').stdout).hits[0].meta.path).toBe(
+      'mixed.txt',
+    );
+  });
+
   it('watches a folder: a saved file becomes searchable by another process; SIGINT stops cleanly', async () => {
     const root = path.join(tempDir(), 'notes');
     fs.mkdirSync(root);
