@@ -31,6 +31,7 @@ import { type FileState, readSyncState, type SyncState, stateFile, writeSyncStat
 import {
   IGNORE_FILES,
   IgnoreRules,
+  joinUnder,
   type WalkEntry,
   type WalkOptions,
   type WalkResult,
@@ -118,6 +119,7 @@ export class FolderSync {
   readonly rules: IgnoreRules;
   private readonly files: Record<string, FileState>;
   private byFile: Map<string, string[]> | null = null;
+  private readonly under: (rel: string) => string;
 
   /**
    * @param root the folder, as the user named it (paths in reports start with it)
@@ -132,6 +134,7 @@ export class FolderSync {
     previous?: SyncState | null,
   ) {
     this.rules = new IgnoreRules(root, options);
+    this.under = joinUnder(root);
     if (previous === undefined) previous = stateFile ? readSyncState(stateFile, root) : null;
     this.files = { ...(previous?.files ?? {}) };
   }
@@ -269,7 +272,7 @@ export class FolderSync {
   }
 
   private label(rel: string): string {
-    return path.join(this.root, rel);
+    return this.under(rel);
   }
 
   private ids(): Map<string, string[]> {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IgnoreRules, walkFolder } from './walk.js';
+import { IgnoreRules, joinUnder, walkFolder } from './walk.js';
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-walk-'));
@@ -94,5 +94,26 @@ describe('walkFolder', () => {
     expect(rules.ignoresPath('src/x.tmp')).toBe(true);
     expect(rules.ignoresPath('src/x.ts')).toBe(false);
     expect(rules.ignoresPath('.git/HEAD')).toBe(true);
+  });
+});
+
+describe('joinUnder', () => {
+  it('joins a walked relative path to any base as path.join does', () => {
+    const bases = [
+      '.',
+      './',
+      '/',
+      '/tmp/x',
+      '/tmp/x/',
+      '../a',
+      'a//b/',
+      './docs',
+      '..',
+      'a/./b',
+      '/tmp/x/../y',
+    ];
+    for (const base of bases)
+      for (const rel of ['a', 'a/b c', '.hidden/x.txt', 'd/e#1.md', ''])
+        expect(joinUnder(base)(rel)).toBe(path.join(base, rel));
   });
 });
