@@ -11,7 +11,7 @@
  * What a file came to is a {@link FileOutcome}; nothing here throws for one bad file.
  */
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { DocumentInput } from '../types.js';
@@ -200,7 +200,7 @@ export async function readChangedFile(
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-  state.hash = createHash('sha256').update(bytes).digest('hex');
+  state.hash = hash('sha256', bytes, 'hex');
   if (isKnown(options) && prev?.hash === state.hash) {
     return { kind: 'unchanged', state: { ...state, passages: prev.passages }, read: true };
   }
