@@ -69,6 +69,8 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
           // may come with several (or none) done.
           if (!barStarted) bar.start(p.totalFiles, 0, { mb: '0', passages: 0, rate: '0' });
           barStarted = true;
+          // The total grows while the walk still finds files.
+          bar.setTotal(p.totalFiles);
           bar.update(p.files, {
             mb: (p.bytes / 1e6).toFixed(1),
             passages: p.passages,

@@ -172,8 +172,11 @@ describe('FolderSync into a bulk Engine (files read in the builder)', () => {
   it('counts progress and passages as files finish in the builder, and re-runs unchanged', async () => {
     const root = tempDir();
     const dir = path.join(tempDir(), 'idx');
-    for (let i = 0; i < 40; i++)
+    for (let i = 0; i < 39; i++)
       write(root, `f${i}.txt`, `Note ${i}: the ${i % 2 ? 'wren' : 'robin'} sings.\n`);
+    // Reached only through a symlink: the walk tells of it at its end, and it is synced then.
+    write(root, '.hidden/h.txt', 'The heron waits.\n');
+    fs.symlinkSync(path.join(root, '.hidden', 'h.txt'), path.join(root, 'a-link.txt'));
     const e = await engine(dir, true);
     const seen: number[] = [];
     const sync = FolderSync.forIndex(e, root, dir, { afterFile: (p) => void seen.push(p.files) });
@@ -181,6 +184,7 @@ describe('FolderSync into a bulk Engine (files read in the builder)', () => {
     await e.commit();
     sync.save();
     expect(r).toMatchObject({ files: 40, indexed: 40, passages: 40 });
+    expect(e.search('heron').hits.map((h) => fileOfId(h.id))).toEqual(['a-link.txt']);
     expect(seen.at(-1)).toBe(40);
     expect(seen.every((n, i) => i === 0 || n >= seen[i - 1])).toBe(true);
     const ids = e.ids().sort();

@@ -160,14 +160,23 @@ export class FolderSync {
    */
   async syncAll(walked?: WalkResult): Promise<SyncReport> {
     const report = emptyReport();
-    walked ??= await walkFolder(this.root, this.rules, this.options);
-    for (const s of walked.skipped)
-      this.issue(report, 'skipped', { path: this.label(s.rel), reason: s.reason });
+    let result = walked;
+    if (result) {
+      const files = result.files;
+      await this.syncFiles(files, () => files.length, report);
+    } else {
+      // Files are synced as the walk finds them: the builders need not wait for the whole walk.
+      const walk = new WalkStream(this.root, this.rules, this.options);
+      await this.syncFiles(walk.entries(), () => walk.found, report);
+      result = await walk.result;
+    }
+    const issues = result.skipped.map((s) => ({ path: this.label(s.rel), reason: s.reason }));
+    for (const issue of issues) this.options.onIssue?.('skipped', issue);
+    report.skipped.unshift(...issues);
     const seen = new Set<string>();
-    for (const e of walked.files) seen.add(e.rel);
+    for (const e of result.files) seen.add(e.rel);
     // A skipped entry (a symlink out of the root, say) keeps what it had in the index.
-    for (const s of walked.skipped) seen.add(s.rel);
-    await this.syncFiles(walked.files, report);
+    for (const s of result.skipped) seen.add(s.rel);
     for (const rel of Object.keys(this.files)) if (!seen.has(rel)) this.remove(rel, report);
     return report;
   }
@@ -201,7 +210,7 @@ export class FolderSync {
       }
       entries.push({ rel: p, full });
     }
-    await this.syncFiles(entries, report);
+    await this.syncFiles(entries, () => entries.length, report);
     return report;
   }
 
@@ -302,12 +311,18 @@ export class FolderSync {
     if (had) report.removed++;
   }
 
-  private async syncFiles(entries: readonly WalkEntry[], report: SyncReport): Promise<void> {
+  /** Syncs `entries`; `total()` is how many there are (so far, while a walk still finds them). */
+  private async syncFiles(
+    entries: Iterable<WalkEntry> | AsyncIterable<WalkEntry>,
+    total: () => number,
+    report: SyncReport,
+  ): Promise<void> {
     const ids = this.ids();
-    const progress: SyncProgress = { files: 0, totalFiles: entries.length, bytes: 0, passages: 0 };
+    const progress: SyncProgress = { files: 0, totalFiles: total(), bytes: 0, passages: 0 };
     const target = this.target;
     const threaded = target.addFile !== undefined;
-    for (const e of entries) {
+    for await (const e of entries) {
+      progress.totalFiles = total();
       await this.options.beforeFile?.(e.rel);
       const label = this.label(e.rel);
       const job: FileJob = {
@@ -336,6 +351,7 @@ export class FolderSync {
       }
       await this.options.afterFile?.(progress);
     }
+    progress.totalFiles = total();
     if (threaded) {
       await target.filesDone?.();
       await this.options.afterFile?.(progress);
@@ -400,6 +416,54 @@ export class FolderSync {
       progress.passages += cut;
       for (const w of got.warnings) this.issue(report, 'warning', { path: job.file, reason: w });
       for (const p of got.problems) this.issue(report, 'failed', p);
+    }
+  }
+}
+
+/** A walk of the tree whose files can be taken while it goes on ({@link walkFolder}'s `onFile`). */
+class WalkStream {
+  /** The whole walk, once it is over. */
+  readonly result: Promise<WalkResult>;
+  private readonly early: WalkEntry[] = [];
+  private done = false;
+  private wake: (() => void) | null = null;
+
+  constructor(root: string, rules: IgnoreRules, options: WalkOptions) {
+    this.result = walkFolder(root, rules, options, '', (e) => {
+      this.early.push(e);
+      this.wake?.();
+    });
+    const end = () => {
+      this.done = true;
+      this.wake?.();
+    };
+    this.result.then(end, end);
+  }
+
+  /** Files found so far (every file once the walk is over). */
+  get found(): number {
+    return this.early.length;
+  }
+
+  /** Every file of the walk: those found early as they come, then those known only at the end. */
+  async *entries(): AsyncGenerator<WalkEntry> {
+    let i = 0;
+    for (;;) {
+      if (i < this.early.length) yield this.early[i++];
+      else if (this.done) break;
+      else {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = null;
+      }
+    }
+    const walked = await this.result;
+    const taken = new Set(this.early);
+    for (const e of walked.files) {
+      if (taken.has(e)) continue;
+      this.early.push(e);
+      yield e;
     }
   }
 }

@@ -139,12 +139,16 @@ const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > 
 /**
  * The files of `root` to index, in a stable order (depth first, names sorted), and the entries
  * skipped with their reasons. `under` (relative to the root) walks one folder of the tree only.
+ * `onFile` is told of each file as soon as it is certain to be in the result, so that a caller can
+ * start on it while the walk goes on: every file met under its own path (a file also reached
+ * through a symlink is indexed there); files reached only through symlinks are known at the end.
  */
 export async function walkFolder(
   root: string,
   rules: IgnoreRules,
   options: WalkOptions = {},
   under = '',
+  onFile?: (entry: WalkEntry) => void,
 ): Promise<WalkResult> {
   const files: WalkEntry[] = [];
   const skipped: WalkSkip[] = [];
@@ -166,6 +170,7 @@ export async function walkFolder(
   };
   const relOf = (real: string) => path.relative(rootReal, real).split(path.sep).join('/');
   const fullOf = joinUnder(root);
+  const plain = new Set<string>();
 
   const walk = async (dir: string, real: string): Promise<void> => {
     if (visited.has(real)) {
@@ -217,8 +222,15 @@ export async function walkFolder(
         const childReal = realOf(e.name);
         if (!exclude.has(childReal)) await walk(rel, childReal);
       } else if (e.isFile()) {
-        files.push({ rel, full });
-        reals.set(rel, { real: realOf(e.name), link: false });
+        const entry = { rel, full };
+        const fileReal = realOf(e.name);
+        files.push(entry);
+        reals.set(rel, { real: fileReal, link: false });
+        // The first path met that is not a symlink to a file is the one kept (see oncePerFile).
+        if (onFile && !plain.has(fileReal)) {
+          plain.add(fileReal);
+          onFile(entry);
+        }
       }
     }
   };
