@@ -96,6 +96,7 @@ function readAll(fd: number, size: number): Buffer {
  * blank line, has a From and a Subject. "From:" lines further down a document do not count.
  */
 export function looksLikeMail(bytes: Uint8Array): boolean {
+  if (!startsWithHeaderField(bytes)) return false;
   let head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
   if (head.startsWith('From ')) head = head.slice(head.indexOf('\n') + 1);
   const lines = head.split(/\r?\n/);
@@ -103,6 +104,27 @@ export function looksLikeMail(bytes: Uint8Array): boolean {
   const end = lines.indexOf('');
   const block = (end < 0 ? lines : lines.slice(0, end)).join('\n');
   return /^Subject:/im.test(block) && /^From:/im.test(block);
+}
+
+/**
+ * Whether the first line of `bytes` (after an mbox `From ` line) can be a header field, as
+ * HEADER_LINE has it, read from the bytes: most plain files are not mail, and are told so without
+ * copying and splitting their first 4 KiB.
+ */
+function startsWithHeaderField(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 4096);
+  let i = 0;
+  const from = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
+  if (n >= 5 && from.every((b, k) => bytes[k] === b)) {
+    const nl = bytes.subarray(0, n).indexOf(0x0a);
+    i = nl < 0 ? 0 : nl + 1;
+  }
+  let j = i;
+  for (; j < n; j++) {
+    const c = bytes[j];
+    if (!((c >= 0x21 && c <= 0x39) || (c >= 0x3b && c <= 0x7e))) break;
+  }
+  return j > i && j < n && bytes[j] === 0x3a;
 }
 
 async function parse(
