@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makePdf } from '../src/ingest/testing/make-pdf.js';
 import { tempDir } from './helpers.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
@@ -145,11 +146,16 @@ describe('funnel CLI', () => {
     );
     for (let i = 0; i < 30; i++)
       fs.writeFileSync(path.join(root, `n${i}.txt`), `Note ${i} about the wren.\n`);
+    // PDF.js runs in the builder threads too.
+    fs.writeFileSync(
+      path.join(root, 'good.pdf'),
+      makePdf({ pages: [['The lynx hunts.'], ['The owl waits.']] }),
+    );
     const index = path.join(tempDir(), 'idx');
     const r = funnel('index', root, '--index', index, '--json');
     expect(r.code).toBe(3);
     const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ files: 34, indexed: 31, passages: 31 });
+    expect(s).toMatchObject({ files: 35, indexed: 32, passages: 33 });
     const rel = (issues: { path: string; reason: string }[]) =>
       issues.map((i) => `${path.relative(root, i.path)}: ${i.reason}`).sort();
     expect(rel(s.failed)).toEqual([
@@ -158,9 +164,9 @@ describe('funnel CLI', () => {
     ]);
     expect(rel(s.skipped)).toEqual(['photo.txt: binary content: NUL bytes']);
     expect(rel(s.warnings)).toEqual([expect.stringMatching(/^mixed\.txt: invalid UTF-8/)]);
-    expect(JSON.parse(funnel('search', 'beaver', '--index', index, '--json').stdout).hits[0].meta.path).toBe(
-      'mixed.txt',
-    );
+    const hit = (q: string) => JSON.parse(funnel('search', q, '--index', index, '--json').stdout).hits[0];
+    expect(hit('beaver').meta.path).toBe('mixed.txt');
+    expect(hit('owl').meta).toMatchObject({ path: 'good.pdf', page: 2 });
   });
 
   it('watches a folder: a saved file becomes searchable by another process; SIGINT stops cleanly', async () => {
