@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Analyzer, type AnalyzerOptions, createAnalyzer } from './analysis/index.js';
 import { FunnelError, InvalidArgumentError } from './errors.js';
-import { BulkLoader, type ChunkReport } from './index/bulk-loader.js';
+import { BulkLoader, type ChunkReport, type FileDone } from './index/bulk-loader.js';
 import { readDeletes, writeDeletes } from './index/deletes-file.js';
 import { acquireLock } from './index/lock.js';
 import {
@@ -31,6 +31,7 @@ import { readSegment, writeSegment } from './index/segment-file.js';
 import { FIELDS } from './index/segment-writer.js';
 import { type SegmentState, Shard, shardOf } from './index/shard.js';
 import { Wal, type WalReplay } from './index/wal.js';
+import { type FileJob, indexFolderFile } from './ingest/folder.js';
 import { forEachCorpusLine } from './ingest/jsonl.js';
 import { type Bm25Params, DEFAULT_BM25, idf, validateBm25 } from './search/bm25.js';
 import {
@@ -322,6 +323,33 @@ export class Engine {
       (err) => report.errors.push(err),
     );
     return report;
+  }
+
+  /**
+   * Reads file `job` (of about `size` bytes), cuts it into passages and adds them (`ingest/folder`
+   * `indexFolderFile`); `done` gets what the file came to, with a `remove` that deletes an id
+   * added before. In bulk mode a builder thread does the reading, so the main thread only hands
+   * over paths: `done` is called when the file's chunk attaches, before its passages do, and
+   * {@link filesDone} waits for every file; this waits only while too many chunks are being
+   * built. Otherwise the file is read here and `done` called after its passages are added.
+   */
+  async addFile(job: FileJob, size: number, done: FileDone): Promise<void> {
+    this.writable('addFile');
+    this.dirty = true;
+    if (this.bulk) {
+      this.bulk.addFile(job, size, done);
+      await this.bulk.settle();
+      return;
+    }
+    const result = await indexFolderFile(job, (doc) => this.add(doc));
+    done(result, (id) => this.delete(id));
+  }
+
+  /** Waits until every file given to {@link addFile} is done (bulk mode: built and attached). */
+  async filesDone(): Promise<void> {
+    if (!this.bulk) return;
+    this.bulk.submitOpen(this.bulk.threads);
+    await this.bulk.settle(0);
   }
 
   /**

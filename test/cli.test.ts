@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makePdf } from '../src/ingest/testing/make-pdf.js';
 import { tempDir } from './helpers.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
@@ -131,6 +132,41 @@ describe('funnel CLI', () => {
     expect(funnel('index', root, '--index', index).stdout).toMatch(
       /2 unchanged[\s\S]*passages, \d+ segments/,
     );
+  });
+
+  it('reports bad files by path from the builder threads that read them, indexes the rest, exits 3', () => {
+    const root = path.join(tempDir(), 'bad');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'broken.pdf'), '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF');
+    fs.writeFileSync(path.join(root, 'bad.eml'), 'this is not a mail header\n\nbody\n');
+    fs.writeFileSync(path.join(root, 'photo.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2]));
+    fs.writeFileSync(
+      path.join(root, 'mixed.txt'),
+      Buffer.concat([Buffer.from('naïve beaver '), Buffer.from([0xff, 0xfe]), Buffer.from(' résumé\n')]),
+    );
+    for (let i = 0; i < 30; i++)
+      fs.writeFileSync(path.join(root, `n${i}.txt`), `Note ${i} about the wren.\n`);
+    // PDF.js runs in the builder threads too.
+    fs.writeFileSync(
+      path.join(root, 'good.pdf'),
+      makePdf({ pages: [['The lynx hunts.'], ['The owl waits.']] }),
+    );
+    const index = path.join(tempDir(), 'idx');
+    const r = funnel('index', root, '--index', index, '--json');
+    expect(r.code).toBe(3);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ files: 35, indexed: 32, passages: 33 });
+    const rel = (issues: { path: string; reason: string }[]) =>
+      issues.map((i) => `${path.relative(root, i.path)}: ${i.reason}`).sort();
+    expect(rel(s.failed)).toEqual([
+      expect.stringMatching(/^bad\.eml: malformed mail/),
+      expect.stringMatching(/^broken\.pdf: /),
+    ]);
+    expect(rel(s.skipped)).toEqual(['photo.txt: binary content: NUL bytes']);
+    expect(rel(s.warnings)).toEqual([expect.stringMatching(/^mixed\.txt: invalid UTF-8/)]);
+    const hit = (q: string) => JSON.parse(funnel('search', q, '--index', index, '--json').stdout).hits[0];
+    expect(hit('beaver').meta.path).toBe('mixed.txt');
+    expect(hit('owl').meta).toMatchObject({ path: 'good.pdf', page: 2 });
   });
 
   it('watches a folder: a saved file becomes searchable by another process; SIGINT stops cleanly', async () => {

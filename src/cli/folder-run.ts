@@ -55,6 +55,7 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
   const { engine, bar } = run;
   let sinceCommit = 0;
   let passages = 0;
+  let barStarted = false;
   let report: SyncReport | undefined;
   const sync = FolderSync.forIndex(
     engine,
@@ -64,7 +65,12 @@ export async function indexFolder(root: string, flags: FolderFlags): Promise<num
       ...syncOptions(flags),
       afterFile: async (p) => {
         if (bar) {
-          if (p.files === 1) bar.start(p.totalFiles, 0, { mb: '0', passages: 0, rate: '0' });
+          // Files read in builder threads are counted when their chunk is built: the first call
+          // may come with several (or none) done.
+          if (!barStarted) bar.start(p.totalFiles, 0, { mb: '0', passages: 0, rate: '0' });
+          barStarted = true;
+          // The total grows while the walk still finds files.
+          bar.setTotal(p.totalFiles);
           bar.update(p.files, {
             mb: (p.bytes / 1e6).toFixed(1),
             passages: p.passages,

@@ -1,13 +1,14 @@
 /**
  * @module index/build-worker
- * Worker-thread entry: builds a bulk-load chunk (documents, or JSONL bytes it decodes itself) into
+ * Worker-thread entry: builds a bulk-load chunk (documents, JSONL bytes it decodes itself, or files
+ * it reads, parses and cuts into passages itself) into
  * one segment per shard and sends their arrays back without copying (transferred). Used by bulk
  * loads so that indexing uses every core; see segment-builder and chunk-build.
  */
 
 import { parentPort } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
-import { buildChunk, type ChunkInput, type SpillTarget } from './chunk-build.js';
+import { buildAnyChunk, type ChunkInput, type SpillTarget } from './chunk-build.js';
 import { segmentArrays, toParts } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
 
@@ -22,7 +23,8 @@ interface BuildRequest {
 let writers: SegmentWriter[] = [];
 let writersKey = '';
 
-parentPort?.on('message', (req: BuildRequest) => {
+// One request at a time: the pool sends the next only after this one's reply.
+parentPort?.on('message', async (req: BuildRequest) => {
   try {
     const key = `${req.shards} ${JSON.stringify(req.analyzer)}`;
     if (key !== writersKey) {
@@ -30,7 +32,7 @@ parentPort?.on('message', (req: BuildRequest) => {
       writers = Array.from({ length: req.shards }, () => new SegmentWriter(analyzer));
       writersKey = key;
     }
-    const built = buildChunk(req.input, writers, req.spill);
+    const built = await buildAnyChunk(req.input, writers, req.spill);
     // Text written to a file is read from there: it need not travel back.
     const segments = built.segments.map((s) => (s ? toParts(s, { withoutTexts: Boolean(req.spill) }) : null));
     const transfer = segments.flatMap((p) => (p ? segmentArrays(p) : []));

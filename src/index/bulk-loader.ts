@@ -1,8 +1,13 @@
 /**
  * @module index/bulk-loader
- * Bulk loading: documents (or raw JSONL chunks) go to builder threads in chunks of about
- * {@link CHUNK_CHARS}, and each built chunk attaches to the shards in submission order, replacing
- * older copies of its ids. The main thread only batches and moves bytes.
+ * Bulk loading: documents (or raw JSONL chunks, or files to read) go to builder threads in chunks
+ * of about {@link CHUNK_CHARS}, and each built chunk attaches to the shards in submission order,
+ * replacing older copies of its ids. The main thread only batches and moves bytes (or paths).
+ *
+ * Files: each file's outcome comes back with its chunk and is handed to the caller's `done` in the
+ * same synchronous step that attaches the chunk, before its segments attach; `done` may delete ids
+ * already attached (a changed file's passages that are gone), so that no commit sees one without
+ * the other.
  *
  * Order: chunk n carries the number of chunks submitted before it. An add or delete made while
  * chunks are in flight records that number for its id (`touched`); a chunk submitted earlier than
@@ -12,10 +17,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BadInputError } from '../errors.js';
+import type { FileJob, FileResult } from '../ingest/folder.js';
 import type { DocumentInput } from '../types.js';
 import { type BuiltChunk, chunkErrors, segmentFileName } from './chunk-build.js';
 import type { SegmentBuilder } from './segment-builder.js';
-import type { Shard } from './shard.js';
+import { type Shard, shardOf } from './shard.js';
 
 /** A chunk of documents goes to a builder thread at this many characters of text. */
 export const CHUNK_CHARS = 32 << 20;
@@ -33,8 +39,17 @@ export interface ChunkReport {
   errors: BadInputError[];
 }
 
+/**
+ * Called with a file's outcome when its chunk attaches, before the chunk's segments do; `remove`
+ * deletes an id from what is attached (returns whether it was there).
+ */
+export type FileDone = (result: FileResult, remove: (id: string) => boolean) => void;
+
 export class BulkLoader {
   private open: (DocumentInput | null)[] = [];
+  private openJobs: FileJob[] = [];
+  private openDone: FileDone[] = [];
+  private openBytes = 0;
   private readonly openIndex = new Map<string, number>();
   private openChars = 0;
   /** Chunks submitted so far; the open batch will be chunk number `submitted`. */
@@ -64,6 +79,7 @@ export class BulkLoader {
 
   /** Adds (or replaces) a document; it attaches once its chunk is built. */
   add(doc: DocumentInput): void {
+    this.submitFiles(1);
     const earlier = this.openIndex.get(doc.id);
     if (earlier !== undefined) this.open[earlier] = null;
     this.openIndex.set(doc.id, this.open.length);
@@ -87,6 +103,18 @@ export class BulkLoader {
     return at !== undefined;
   }
 
+  /**
+   * Adds a file of `size` bytes to be read, parsed and cut into passages by a builder; `done` gets
+   * its outcome when its chunk attaches.
+   */
+  addFile(job: FileJob, size: number, done: FileDone): void {
+    this.submitDocs(1);
+    this.openJobs.push(job);
+    this.openDone.push(done);
+    this.openBytes += Math.max(size, 0);
+    if (this.openBytes >= Math.min(CHUNK_CHARS, FIRST_CHUNK_CHARS * 2 ** this.submitted)) this.submitFiles(1);
+  }
+
   /** Submits whole JSONL lines (decoded by the builder); resolves once they are attached. */
   addJsonl(bytes: Uint8Array, file: string, firstLine: number): Promise<ChunkReport> {
     this.submitOpen();
@@ -98,6 +126,12 @@ export class BulkLoader {
    * cut in one part per builder thread, so that they build it together).
    */
   submitOpen(parts = 1): void {
+    // One of the two is empty: adding to one submits the other.
+    this.submitDocs(parts);
+    this.submitFiles(parts);
+  }
+
+  private submitDocs(parts: number): void {
     if (this.open.length === 0) return;
     const docs = this.open.filter((d): d is DocumentInput => d !== null);
     const chars = this.openChars;
@@ -111,6 +145,23 @@ export class BulkLoader {
     }
   }
 
+  private submitFiles(parts: number): void {
+    if (this.openJobs.length === 0) return;
+    const jobs = this.openJobs;
+    const done = this.openDone;
+    const bytes = this.openBytes;
+    this.openJobs = [];
+    this.openDone = [];
+    this.openBytes = 0;
+    const n = bytes >= FIRST_CHUNK_CHARS ? Math.max(1, Math.min(parts, jobs.length)) : 1;
+    for (let p = 0; p < n; p++) {
+      const from = Math.floor((p * jobs.length) / n);
+      const to = Math.floor(((p + 1) * jobs.length) / n);
+      if (to > from)
+        void this.submit({ kind: 'files', jobs: jobs.slice(from, to) }, done.slice(from, to)).catch(() => {});
+    }
+  }
+
   /** Waits until at most `maxPending` chunks are in flight; throws a build failure. */
   async settle(maxPending = this.threads): Promise<void> {
     while (this.inflight.size > maxPending) await Promise.race(this.inflight).catch(() => {});
@@ -119,7 +170,7 @@ export class BulkLoader {
 
   /** True while documents wait in the open batch or in chunks not attached yet. */
   get pending(): boolean {
-    return this.open.length > 0 || this.inflight.size > 0;
+    return this.open.length > 0 || this.openJobs.length > 0 || this.inflight.size > 0;
   }
 
   /** File names builders may be writing right now (not to be cleaned up as unreferenced). */
@@ -133,7 +184,7 @@ export class BulkLoader {
     await this.settle(0);
   }
 
-  private submit(input: Parameters<SegmentBuilder['build']>[0]): Promise<ChunkReport> {
+  private submit(input: Parameters<SegmentBuilder['build']>[0], done?: FileDone[]): Promise<ChunkReport> {
     const seq = this.submitted++;
     const target = this.spill
       ? { dir: this.spill.dir, fields: this.spill.fields, seqs: this.shards.map(() => this.spill!.nextSeq()) }
@@ -141,7 +192,7 @@ export class BulkLoader {
     const names = target ? target.seqs.map((q, s) => segmentFileName(s, q)) : [];
     for (const n of names) this.reserved.add(n);
     const built = this.builder.build(input, target);
-    const attached = this.tail.then(async () => this.attach(seq, await built, target?.seqs));
+    const attached = this.tail.then(async () => this.attach(seq, await built, target?.seqs, done));
     this.tail = attached.catch(() => {});
     const job = attached
       .catch((err: Error) => {
@@ -157,7 +208,16 @@ export class BulkLoader {
     return job;
   }
 
-  private attach(seq: number, built: BuiltChunk, seqs: number[] | undefined): ChunkReport {
+  private attach(
+    seq: number,
+    built: BuiltChunk,
+    seqs: number[] | undefined,
+    done: FileDone[] | undefined,
+  ): ChunkReport {
+    if (done && built.outcomes) {
+      const remove = (id: string) => this.shards[shardOf(id, this.shards.length)].delete(id);
+      for (let i = 0; i < done.length; i++) done[i](built.outcomes[i], remove);
+    }
     const isStale = (id: string) => {
       const t = this.touched.get(id);
       return t !== undefined && seq < t;

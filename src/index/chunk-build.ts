@@ -1,13 +1,15 @@
 /**
  * @module index/chunk-build
- * Builds one bulk-load chunk into segments, one per shard: the chunk is either documents or raw
- * JSONL bytes, which are decoded here (in a builder thread, so the main thread only moves bytes).
+ * Builds one bulk-load chunk into segments, one per shard: the chunk is documents, raw JSONL bytes,
+ * which are decoded here, or files of a folder, which are read, parsed and cut into passages here
+ * (in a builder thread, so the main thread only moves bytes or paths).
  * Documents are routed by `shardOf`; when an id repeats inside the chunk, the later copy wins and
  * the earlier one is marked deleted. Pure: the same code runs in a worker and in the main thread.
  */
 
 import * as path from 'node:path';
 import { BadInputError } from '../errors.js';
+import { type FileJob, type FileResult, indexFolderFile } from '../ingest/folder.js';
 import { forEachCorpusLine } from '../ingest/jsonl.js';
 import type { DocumentInput } from '../types.js';
 import type { Segment } from './segment.js';
@@ -17,7 +19,8 @@ import { shardOf } from './shard.js';
 
 export type ChunkInput =
   | { kind: 'docs'; docs: DocumentInput[] }
-  | { kind: 'jsonl'; bytes: Uint8Array; file: string; firstLine: number };
+  | { kind: 'jsonl'; bytes: Uint8Array; file: string; firstLine: number }
+  | { kind: 'files'; jobs: FileJob[] };
 
 /** A line the chunk could not use, as plain data (errors do not cross threads intact). */
 export interface ChunkProblem {
@@ -48,52 +51,98 @@ export interface BuiltChunk<S = Segment> {
   docs: number;
   chars: number;
   problems: ChunkProblem[];
+  /** For a chunk of files, what each came to, in the order of `jobs`. */
+  outcomes?: FileResult[];
 }
 
 /**
  * Builds `input` with one writer per shard (`writers.length` is the shard count). With `spill`, the
  * segments are written to their files at once (see {@link spillChunk}) and their text is not kept
- * in memory: it is never copied out of the writers' buffers.
+ * in memory: it is never copied out of the writers' buffers. A chunk of files is read here too,
+ * which is asynchronous (parsers are): see {@link buildAnyChunk}.
  */
 export function buildChunk(
-  input: ChunkInput,
+  input: Exclude<ChunkInput, { kind: 'files' }>,
   writers: SegmentWriter[],
   spill: SpillTarget | null = null,
 ): BuiltChunk {
-  const shards = writers.length;
-  const seen: Map<string, number>[] = writers.map(() => new Map());
-  const superseded: number[][] = writers.map(() => []);
-  const problems: ChunkProblem[] = [];
-  let docs = 0;
-  let chars = 0;
-  /** Routes a document to its shard's writer (`write` adds it there); a repeated id supersedes. */
-  const route = (id: string, write: (w: SegmentWriter) => number, docChars: number) => {
-    const s = shardOf(id, shards);
-    const local = write(writers[s]);
-    const earlier = seen[s].get(id);
-    if (earlier !== undefined) superseded[s].push(earlier);
-    seen[s].set(id, local);
-    docs++;
-    chars += docChars;
-  };
-  const add = (doc: DocumentInput) =>
-    route(doc.id, (w) => w.add(doc), doc.text.length + (doc.title?.length ?? 0));
+  const router = new Router(writers);
   if (input.kind === 'docs') {
-    for (const doc of input.docs) add(doc);
+    for (const doc of input.docs) router.add(doc);
   } else {
     forEachCorpusLine(
       input.bytes,
       input.file,
       input.firstLine,
-      add,
-      (err: BadInputError) => problems.push({ source: err.source, message: err.message }),
-      (doc, bytes, span) => route(doc.id, (w) => w.addJson(doc, bytes, span), span.units + doc.title.length),
+      (doc) => router.add(doc),
+      (err: BadInputError) => router.problems.push({ source: err.source, message: err.message }),
+      (doc, bytes, span) =>
+        router.route(doc.id, (w) => w.addJson(doc, bytes, span), span.units + doc.title.length),
     );
   }
-  const segments = writers.map((w) => (w.docCount > 0 ? w.freeze(spill !== null) : null));
-  const built: BuiltChunk = { segments, superseded, docs, chars, problems };
-  if (spill) spillChunk(built, spill);
+  return router.finish(spill);
+}
+
+/**
+ * Builds a chunk of any kind: files are read, parsed and cut into passages
+ * (`ingest/folder` `indexFolderFile`), each file's outcome kept in `outcomes`; a file that cannot
+ * be used is an outcome, never an error of the chunk.
+ */
+export async function buildAnyChunk(
+  input: ChunkInput,
+  writers: SegmentWriter[],
+  spill: SpillTarget | null = null,
+): Promise<BuiltChunk> {
+  if (input.kind !== 'files') return buildChunk(input, writers, spill);
+  const router = new Router(writers);
+  const add = (doc: DocumentInput) => router.add(doc);
+  const outcomes: FileResult[] = [];
+  for (const job of input.jobs) outcomes.push(await indexFolderFile(job, add));
+  const built = router.finish(spill);
+  built.outcomes = outcomes;
   return built;
+}
+
+/** Routes documents to their shard's writer, noting ids repeated inside the chunk. */
+class Router {
+  private readonly seen: Map<string, number>[];
+  private readonly superseded: number[][];
+  readonly problems: ChunkProblem[] = [];
+  private docs = 0;
+  private chars = 0;
+
+  constructor(private readonly writers: SegmentWriter[]) {
+    this.seen = writers.map(() => new Map());
+    this.superseded = writers.map(() => []);
+  }
+
+  /** Routes a document to its shard's writer (`write` adds it there); a repeated id supersedes. */
+  route(id: string, write: (w: SegmentWriter) => number, docChars: number): void {
+    const s = shardOf(id, this.writers.length);
+    const local = write(this.writers[s]);
+    const earlier = this.seen[s].get(id);
+    if (earlier !== undefined) this.superseded[s].push(earlier);
+    this.seen[s].set(id, local);
+    this.docs++;
+    this.chars += docChars;
+  }
+
+  add(doc: DocumentInput): void {
+    this.route(doc.id, (w) => w.add(doc), doc.text.length + (doc.title?.length ?? 0));
+  }
+
+  finish(spill: SpillTarget | null): BuiltChunk {
+    const segments = this.writers.map((w) => (w.docCount > 0 ? w.freeze(spill !== null) : null));
+    const built: BuiltChunk = {
+      segments,
+      superseded: this.superseded,
+      docs: this.docs,
+      chars: this.chars,
+      problems: this.problems,
+    };
+    if (spill) spillChunk(built, spill);
+    return built;
+  }
 }
 
 /** The file name of shard `shard`'s segment number `seq`. */

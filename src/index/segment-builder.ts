@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type AnalyzerOptions, createAnalyzer } from '../analysis/index.js';
 import { drainBuffers, giveBuffer } from '../ingest/buffer-pool.js';
-import { type BuiltChunk, buildChunk, type ChunkInput, type SpillTarget } from './chunk-build.js';
+import { type BuiltChunk, buildAnyChunk, type ChunkInput, type SpillTarget } from './chunk-build.js';
 import { fromParts, type PlainSegment } from './segment-transfer.js';
 import { SegmentWriter } from './segment-writer.js';
 
@@ -29,6 +29,8 @@ export class SegmentBuilder {
   private readonly analyzer: AnalyzerOptions;
   private readonly shards: number;
   private local: SegmentWriter[] | null = null;
+  /** Chunks built in this thread share `local`: one after another. */
+  private localTail: Promise<unknown> = Promise.resolve();
   private nextId = 1;
 
   private readonly script: URL | null;
@@ -79,11 +81,10 @@ export class SegmentBuilder {
         const analyzer = createAnalyzer(this.analyzer);
         this.local = Array.from({ length: this.shards }, () => new SegmentWriter(analyzer));
       }
-      try {
-        return Promise.resolve(buildChunk(input, this.local, spill));
-      } catch (err) {
-        return Promise.reject(err);
-      }
+      const local = this.local;
+      const built = this.localTail.then(() => buildAnyChunk(input, local, spill));
+      this.localTail = built.catch(() => {});
+      return built;
     }
     const id = this.nextId++;
     const promise = new Promise<BuiltChunk>((resolve, reject) => this.pending.set(id, { resolve, reject }));

@@ -18,8 +18,22 @@ const MAX_INVALID_RATIO = 0.3;
 /** Above this share of control characters (other than tab, newlines, form feed, escape). */
 const MAX_CONTROL_RATIO = 0.05;
 
+/**
+ * The verdicts of the last buffers sniffed: a file is sniffed by the folder reader before its
+ * parser decodes it (which sniffs again), and a sniff scans up to 64 KiB in a JS loop.
+ */
+const sniffed = new WeakMap<Uint8Array, string | null>();
+
 /** Why `bytes` look binary (`'NUL bytes'`, ...), or `undefined` when they look like text. */
 export function binaryReason(bytes: Uint8Array): string | undefined {
+  const known = sniffed.get(bytes);
+  if (known !== undefined) return known ?? undefined;
+  const reason = sniff(bytes);
+  sniffed.set(bytes, reason ?? null);
+  return reason;
+}
+
+function sniff(bytes: Uint8Array): string | undefined {
   const n = Math.min(bytes.length, SNIFF_BYTES);
   if (n === 0) return undefined;
   // The common case: a sample that is valid UTF-8 (checked natively) has no sequence to count.

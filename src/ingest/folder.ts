@@ -11,7 +11,7 @@
  * What a file came to is a {@link FileOutcome}; nothing here throws for one bad file.
  */
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { BadInputError } from '../errors.js';
 import type { DocumentInput } from '../types.js';
@@ -96,6 +96,7 @@ function readAll(fd: number, size: number): Buffer {
  * blank line, has a From and a Subject. "From:" lines further down a document do not count.
  */
 export function looksLikeMail(bytes: Uint8Array): boolean {
+  if (!startsWithHeaderField(bytes)) return false;
   let head = Buffer.from(bytes.subarray(0, 4096)).toString('latin1');
   if (head.startsWith('From ')) head = head.slice(head.indexOf('\n') + 1);
   const lines = head.split(/\r?\n/);
@@ -103,6 +104,27 @@ export function looksLikeMail(bytes: Uint8Array): boolean {
   const end = lines.indexOf('');
   const block = (end < 0 ? lines : lines.slice(0, end)).join('\n');
   return /^Subject:/im.test(block) && /^From:/im.test(block);
+}
+
+/**
+ * Whether the first line of `bytes` (after an mbox `From ` line) can be a header field, as
+ * HEADER_LINE has it, read from the bytes: most plain files are not mail, and are told so without
+ * copying and splitting their first 4 KiB.
+ */
+function startsWithHeaderField(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 4096);
+  let i = 0;
+  const from = [0x46, 0x72, 0x6f, 0x6d, 0x20]; // "From "
+  if (n >= 5 && from.every((b, k) => bytes[k] === b)) {
+    const nl = bytes.subarray(0, n).indexOf(0x0a);
+    i = nl < 0 ? 0 : nl + 1;
+  }
+  let j = i;
+  for (; j < n; j++) {
+    const c = bytes[j];
+    if (!((c >= 0x21 && c <= 0x39) || (c >= 0x3b && c <= 0x7e))) break;
+  }
+  return j > i && j < n && bytes[j] === 0x3a;
 }
 
 async function parse(
@@ -120,34 +142,65 @@ async function parse(
 
 /**
  * What file `rel` of the tree (opened as `file`, the path errors name) comes to: see
- * {@link FileOutcome}.
+ * {@link FileOutcome}. {@link checkFolderFile} first, then {@link readChangedFile}.
  */
 export async function readFolderFile(
   file: string,
   rel: string,
   options: FileOptions = {},
 ): Promise<FileOutcome> {
-  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const checked = checkFolderFile(file, options);
+  return checked.kind === 'read' ? readChangedFile(file, rel, options) : checked;
+}
+
+/** Whether `options.previous` says the file's passages are known to the index. */
+function isKnown(options: FileOptions): boolean {
+  return options.indexed === true || options.previous?.passages === 0;
+}
+
+/**
+ * The part of a file's outcome a stat can tell (no read): unchanged (size and mtime as recorded),
+ * skipped (not a regular file; binary as recorded), failed (gone), or `read` with the file's size
+ * when it has to be read ({@link readChangedFile}). A file never seen is not stat'ed unless
+ * `needSize` (its size is then known: `size`, else -1).
+ */
+export function checkFolderFile(
+  file: string,
+  options: FileOptions = {},
+  needSize = false,
+): Exclude<FileOutcome, { kind: 'indexed' }> | { kind: 'read'; size: number } {
   const prev = options.previous;
-  const known = options.indexed === true || prev?.passages === 0;
   // Synchronous calls: a file costs a stat (and, when changed, an open, a read and a close);
   // through promises each of them is a round trip to the thread pool, which for small files
   // costs more than the call itself.
   // A file seen before is first compared by a stat; a new one is opened straight away.
-  if (prev !== undefined) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(file);
-    } catch (err) {
-      return { kind: 'failed', reason: fsReason(err) };
-    }
-    if (!st.isFile()) return { kind: 'skipped', reason: 'not a regular file' };
-    if (prev.skipped !== undefined && prev.size === st.size && prev.mtimeMs === st.mtimeMs)
-      return { kind: 'skipped', reason: prev.skipped, state: prev };
-    if (known && prev.size === st.size && prev.mtimeMs === st.mtimeMs) {
-      return { kind: 'unchanged', state: prev, read: false };
-    }
+  if (prev === undefined && !needSize) return { kind: 'read', size: -1 };
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    return { kind: 'failed', reason: fsReason(err) };
   }
+  if (!st.isFile()) return { kind: 'skipped', reason: 'not a regular file' };
+  if (prev !== undefined && prev.size === st.size && prev.mtimeMs === st.mtimeMs) {
+    if (prev.skipped !== undefined) return { kind: 'skipped', reason: prev.skipped, state: prev };
+    if (isKnown(options)) return { kind: 'unchanged', state: prev, read: false };
+  }
+  return { kind: 'read', size: st.size };
+}
+
+/**
+ * What a file that has to be read comes to: it is opened (a file larger than the limit is refused
+ * from its size alone, never read), read and hashed (the hash recorded means unchanged), sniffed
+ * for binary content, parsed and cut into passages. Pure of any index: builder threads run it.
+ */
+export async function readChangedFile(
+  file: string,
+  rel: string,
+  options: FileOptions = {},
+): Promise<FileOutcome> {
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const prev = options.previous;
   let bytes: Buffer;
   let state: FileState;
   let fd: number | undefined;
@@ -169,8 +222,8 @@ export async function readFolderFile(
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
-  state.hash = createHash('sha256').update(bytes).digest('hex');
-  if (known && prev?.hash === state.hash) {
+  state.hash = hash('sha256', bytes, 'hex');
+  if (isKnown(options) && prev?.hash === state.hash) {
     return { kind: 'unchanged', state: { ...state, passages: prev.passages }, read: true };
   }
   if (extensionOf(file) !== 'pdf' && !MBOX_EXTENSIONS.has(extensionOf(file))) {
@@ -205,6 +258,64 @@ export async function readFolderFile(
   });
   state.passages = docs.length;
   return { kind: 'indexed', state, docs, bytes: bytes.length, warnings, problems };
+}
+
+/** A file to read and index elsewhere (a builder thread): its paths and {@link FileOptions}. */
+export interface FileJob {
+  /** The path errors name (the root as the user named it, joined with `rel`). */
+  file: string;
+  /** The path relative to the root, with `/`: passage ids start with it. */
+  rel: string;
+  options: FileOptions;
+}
+
+/**
+ * What an indexed file came to, as plain data that crosses threads: a {@link FileOutcome} whose
+ * passages went to an index, leaving their ids and the characters they held.
+ */
+export type FileResult =
+  | Exclude<FileOutcome, { kind: 'indexed' }>
+  | {
+      kind: 'indexed';
+      state: FileState;
+      /** Ids of the passages added, in order (a passage the index refused is not among them). */
+      ids: string[];
+      chars: number;
+      bytes: number;
+      warnings: string[];
+      /** Failed mbox messages, and passages the index refused (`path: passage id`). */
+      problems: FileIssue[];
+    };
+
+/**
+ * Reads file `job` ({@link readChangedFile}) and hands each of its passages to `add`; a passage
+ * that `add` throws on is reported as a problem of the file, the others are kept.
+ */
+export async function indexFolderFile(job: FileJob, add: (doc: DocumentInput) => void): Promise<FileResult> {
+  const got = await readChangedFile(job.file, job.rel, job.options);
+  if (got.kind !== 'indexed') return got;
+  const ids: string[] = [];
+  const refused: FileIssue[] = [];
+  let chars = 0;
+  for (const doc of got.docs) {
+    try {
+      add(doc);
+    } catch (err) {
+      refused.push({ path: `${job.file}: passage ${doc.id}`, reason: (err as Error).message });
+      continue;
+    }
+    ids.push(doc.id);
+    chars += doc.text.length + (doc.title?.length ?? 0);
+  }
+  return {
+    kind: 'indexed',
+    state: got.state,
+    ids,
+    chars,
+    bytes: got.bytes,
+    warnings: got.warnings,
+    problems: [...refused, ...got.problems],
+  };
 }
 
 /** The file a passage id belongs to: the id without its passage hash (and mbox message number). */

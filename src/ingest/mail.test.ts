@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
 import { BadInputError } from '../errors.js';
-import { parseEml, parseMbox, splitMbox } from './mail.js';
+import { HEADER_LINE, parseEml, parseMbox, splitMbox } from './mail.js';
 import { FolderSync } from './sync.js';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data');
@@ -249,5 +250,39 @@ describe('looksLikeMail (a text file taken for a mail message)', () => {
     ).toBe(false);
     // Headers after the blank line are the body's.
     expect(looksLikeMail(bytes('Title: notes\n\nFrom: a@b.org\nSubject: hi\n'))).toBe(false);
+  });
+  it('tells a first line that cannot be a header field from the bytes, as the full check does', async () => {
+    const { looksLikeMail } = await import('./folder.js');
+    // The check before the byte pre-filter: the first 4 KiB as Latin-1, split into lines.
+    const reference = (b: Uint8Array) => {
+      let head = Buffer.from(b.subarray(0, 4096)).toString('latin1');
+      if (head.startsWith('From ')) head = head.slice(head.indexOf('\n') + 1);
+      const lines = head.split(/\r?\n/);
+      if (!HEADER_LINE.test(lines[0] ?? '')) return false;
+      const end = lines.indexOf('');
+      const block = (end < 0 ? lines : lines.slice(0, end)).join('\n');
+      return /^Subject:/im.test(block) && /^From:/im.test(block);
+    };
+    const piece = fc.constantFrom(
+      'From ',
+      'From:',
+      'Subject:',
+      ' x',
+      'a',
+      ':',
+      '\n',
+      '\r\n',
+      '\n\n',
+      'é',
+      '\t',
+      '-',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const b = Buffer.from(parts.join(''), 'latin1');
+        expect(looksLikeMail(b)).toBe(reference(b));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

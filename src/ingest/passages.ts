@@ -16,7 +16,7 @@
  * ids. A positional `#n` would renumber every passage after an inserted paragraph.
  */
 
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.js';
 import type { DocumentInput, MetaValue } from '../types.js';
 import type { ParsedHeading, ParsedPage } from './parsed.js';
@@ -89,19 +89,28 @@ function isSpace(c: number): boolean {
  * no character is CJK; above, the regex decides for that one character.
  */
 export function countTokens(text: string): number {
+  return countTokensIn(text, 0, text.length, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * {@link countTokens} of `text[start, end)`, without slicing it, stopping once more than `limit`
+ * are found (a paragraph only has to be known to be over the target: its sentences are counted
+ * next).
+ */
+function countTokensIn(text: string, start: number, end: number, limit: number): number {
   let n = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x2e80) {
       if (isSpace(c)) inWord = false;
       else if (!inWord) {
         inWord = true;
-        n++;
+        if (++n > limit) return n;
       }
       continue;
     }
-    const astral = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length;
+    const astral = c >= 0xd800 && c <= 0xdbff && i + 1 < end;
     const ch = astral ? text.slice(i, i + 2) : text[i];
     if (astral) i++;
     if (CJK_CHAR.test(ch)) {
@@ -112,6 +121,7 @@ export function countTokens(text: string): number {
       inWord = true;
       n++;
     }
+    if (n > limit) return n;
   }
   return n;
 }
@@ -202,7 +212,7 @@ export function toPassages(doc: PassageSource, options: PassageOptions = {}): Pa
     }
     while (p + 1 < pages.length && pages[p + 1].offset <= span.start) p++;
     const passageText = text.slice(span.start, span.end);
-    const hash = createHash('sha256').update(passageText).digest('hex').slice(0, 12);
+    const hash = digest('sha256', passageText, 'hex').slice(0, 12);
     const k = (seen.get(hash) ?? 0) + 1;
     seen.set(hash, k);
     const passage: Passage = {
@@ -302,8 +312,7 @@ function splitParagraph(
   max: number,
   units: Unit[],
 ): void {
-  const paragraph = text.slice(start, end);
-  const tokens = countTokens(paragraph);
+  const tokens = countTokensIn(text, start, end, target);
   if (tokens <= target) {
     units.push({ start, end, tokens, strength });
     return;
@@ -311,8 +320,7 @@ function splitParagraph(
   for (const [from, to] of sentenceSpans(text, start, end)) {
     const span = trim(text, from, to);
     if (span === undefined) continue;
-    const sentence = text.slice(span[0], span[1]);
-    const n = countTokens(sentence);
+    const n = countTokensIn(text, span[0], span[1], Number.POSITIVE_INFINITY);
     if (n <= max) units.push({ start: span[0], end: span[1], tokens: n, strength });
     else splitWords(text, span[0], span[1], strength, target, units);
     strength = 1;

@@ -17,12 +17,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DocumentInput } from '../types.js';
-import { type FileIssue, fileOfId, readFolderFile } from './folder.js';
+import {
+  checkFolderFile,
+  type FileIssue,
+  type FileJob,
+  type FileOutcome,
+  type FileResult,
+  fileOfId,
+  readChangedFile,
+} from './folder.js';
 import type { PassageOptions } from './passages.js';
 import { type FileState, readSyncState, type SyncState, stateFile, writeSyncState } from './sync-state.js';
 import {
   IGNORE_FILES,
   IgnoreRules,
+  joinUnder,
   type WalkEntry,
   type WalkOptions,
   type WalkResult,
@@ -34,6 +43,18 @@ export interface SyncTarget {
   ids(): Iterable<string>;
   add(doc: DocumentInput): void;
   delete(id: string): boolean;
+  /**
+   * Optional (an `Engine` has it): reads, parses and adds a file itself, in builder threads when it
+   * can, and calls `done` with what the file came to; `remove` deletes a passage added before, in
+   * the same step. Without it, files are read here and their passages given to `add`.
+   */
+  addFile?(
+    job: FileJob,
+    size: number,
+    done: (result: FileResult, remove: (id: string) => boolean) => void,
+  ): Promise<void>;
+  /** Waits until every file given to `addFile` is done. */
+  filesDone?(): Promise<void>;
 }
 
 export interface SyncOptions extends WalkOptions {
@@ -98,6 +119,7 @@ export class FolderSync {
   readonly rules: IgnoreRules;
   private readonly files: Record<string, FileState>;
   private byFile: Map<string, string[]> | null = null;
+  private readonly under: (rel: string) => string;
 
   /**
    * @param root the folder, as the user named it (paths in reports start with it)
@@ -112,6 +134,7 @@ export class FolderSync {
     previous?: SyncState | null,
   ) {
     this.rules = new IgnoreRules(root, options);
+    this.under = joinUnder(root);
     if (previous === undefined) previous = stateFile ? readSyncState(stateFile, root) : null;
     this.files = { ...(previous?.files ?? {}) };
   }
@@ -137,14 +160,23 @@ export class FolderSync {
    */
   async syncAll(walked?: WalkResult): Promise<SyncReport> {
     const report = emptyReport();
-    walked ??= await walkFolder(this.root, this.rules, this.options);
-    for (const s of walked.skipped)
-      this.issue(report, 'skipped', { path: this.label(s.rel), reason: s.reason });
+    let result = walked;
+    if (result) {
+      const files = result.files;
+      await this.syncFiles(files, () => files.length, report);
+    } else {
+      // Files are synced as the walk finds them: the builders need not wait for the whole walk.
+      const walk = new WalkStream(this.root, this.rules, this.options);
+      await this.syncFiles(walk.entries(), () => walk.found, report);
+      result = await walk.result;
+    }
+    const issues = result.skipped.map((s) => ({ path: this.label(s.rel), reason: s.reason }));
+    for (const issue of issues) this.options.onIssue?.('skipped', issue);
+    report.skipped.unshift(...issues);
     const seen = new Set<string>();
-    for (const e of walked.files) seen.add(e.rel);
+    for (const e of result.files) seen.add(e.rel);
     // A skipped entry (a symlink out of the root, say) keeps what it had in the index.
-    for (const s of walked.skipped) seen.add(s.rel);
-    await this.syncFiles(walked.files, report);
+    for (const s of result.skipped) seen.add(s.rel);
     for (const rel of Object.keys(this.files)) if (!seen.has(rel)) this.remove(rel, report);
     return report;
   }
@@ -178,7 +210,7 @@ export class FolderSync {
       }
       entries.push({ rel: p, full });
     }
-    await this.syncFiles(entries, report);
+    await this.syncFiles(entries, () => entries.length, report);
     return report;
   }
 
@@ -249,7 +281,7 @@ export class FolderSync {
   }
 
   private label(rel: string): string {
-    return path.join(this.root, rel);
+    return this.under(rel);
   }
 
   private ids(): Map<string, string[]> {
@@ -279,57 +311,159 @@ export class FolderSync {
     if (had) report.removed++;
   }
 
-  private async syncFiles(entries: readonly WalkEntry[], report: SyncReport): Promise<void> {
+  /** Syncs `entries`; `total()` is how many there are (so far, while a walk still finds them). */
+  private async syncFiles(
+    entries: Iterable<WalkEntry> | AsyncIterable<WalkEntry>,
+    total: () => number,
+    report: SyncReport,
+  ): Promise<void> {
     const ids = this.ids();
-    const progress: SyncProgress = { files: 0, totalFiles: entries.length, bytes: 0, passages: 0 };
-    for (const e of entries) {
+    const progress: SyncProgress = { files: 0, totalFiles: total(), bytes: 0, passages: 0 };
+    const target = this.target;
+    const threaded = target.addFile !== undefined;
+    for await (const e of entries) {
+      progress.totalFiles = total();
       await this.options.beforeFile?.(e.rel);
       const label = this.label(e.rel);
-      const got = await readFolderFile(label, e.rel, {
-        maxFileBytes: this.options.maxFileBytes,
-        passages: this.options.passages,
-        previous: this.files[e.rel],
-        indexed: ids.has(e.rel),
-      });
-      report.files++;
-      if (got.kind === 'unchanged') {
-        report.unchanged++;
-        if (got.read) report.touched++;
-        this.files[e.rel] = got.state;
-      } else if (got.kind === 'skipped' || got.kind === 'failed') {
-        this.issue(report, got.kind, { path: label, reason: got.reason });
-        // A file skipped for its content is recorded, so that it is not read again unchanged.
-        if (got.kind === 'skipped' && got.state) this.files[e.rel] = got.state;
+      const job: FileJob = {
+        file: label,
+        rel: e.rel,
+        options: {
+          maxFileBytes: this.options.maxFileBytes,
+          passages: this.options.passages,
+          previous: this.files[e.rel],
+          indexed: ids.has(e.rel),
+        },
+      };
+      const checked = checkFolderFile(label, job.options, threaded);
+      if (checked.kind !== 'read') {
+        this.record(job, checked, report, progress, (id) => target.delete(id));
+      } else if (target.addFile) {
+        // Read, parsed and added by the target (in a builder thread): recorded when it is done.
+        await target.addFile(job, checked.size, (result, remove) =>
+          this.record(job, result, report, progress, remove),
+        );
       } else {
-        const keep = new Set(got.docs.map((d) => d.id));
-        for (const old of ids.get(e.rel) ?? [])
-          if (!keep.has(old) && this.target.delete(old)) report.deleted++;
-        for (const doc of got.docs) {
-          try {
-            this.target.add(doc);
-          } catch (err) {
-            keep.delete(doc.id);
-            this.issue(report, 'failed', {
-              path: `${label}: passage ${doc.id}`,
-              reason: (err as Error).message,
-            });
-            continue;
-          }
-          report.chars += doc.text.length + (doc.title?.length ?? 0);
-        }
-        if (got.docs.length > 0) ids.set(e.rel, [...keep]);
-        else ids.delete(e.rel);
-        this.files[e.rel] = got.state;
-        report.indexed++;
-        report.passages += got.docs.length;
-        report.bytes += got.bytes;
-        progress.bytes += got.bytes;
-        progress.passages += got.docs.length;
-        for (const w of got.warnings) this.issue(report, 'warning', { path: label, reason: w });
-        for (const p of got.problems) this.issue(report, 'failed', p);
+        const got = await readChangedFile(label, e.rel, job.options);
+        this.record(job, got.kind === 'indexed' ? this.addDocs(job, got) : got, report, progress, (id) =>
+          target.delete(id),
+        );
       }
-      progress.files++;
       await this.options.afterFile?.(progress);
+    }
+    progress.totalFiles = total();
+    if (threaded) {
+      await target.filesDone?.();
+      await this.options.afterFile?.(progress);
+    }
+  }
+
+  /** Adds the passages of a file read here; those the target refuses are problems of the file. */
+  private addDocs(job: FileJob, got: Extract<FileOutcome, { kind: 'indexed' }>): FileResult {
+    const added: string[] = [];
+    const refused: FileIssue[] = [];
+    let chars = 0;
+    for (const doc of got.docs) {
+      try {
+        this.target.add(doc);
+      } catch (err) {
+        refused.push({ path: `${job.file}: passage ${doc.id}`, reason: (err as Error).message });
+        continue;
+      }
+      added.push(doc.id);
+      chars += doc.text.length + (doc.title?.length ?? 0);
+    }
+    const { docs: _, ...rest } = got;
+    return { ...rest, ids: added, chars, problems: [...refused, ...got.problems] };
+  }
+
+  /**
+   * Records what file `job` came to: the report, the recorded state, and for an indexed file its
+   * passages that are gone deleted (`remove`) and its new ids noted.
+   */
+  private record(
+    job: FileJob,
+    got: FileResult,
+    report: SyncReport,
+    progress: SyncProgress,
+    remove: (id: string) => boolean,
+  ): void {
+    const ids = this.ids();
+    const rel = job.rel;
+    report.files++;
+    progress.files++;
+    if (got.kind === 'unchanged') {
+      report.unchanged++;
+      if (got.read) report.touched++;
+      this.files[rel] = got.state;
+    } else if (got.kind === 'skipped' || got.kind === 'failed') {
+      this.issue(report, got.kind, { path: job.file, reason: got.reason });
+      // A file skipped for its content is recorded, so that it is not read again unchanged.
+      if (got.kind === 'skipped' && got.state) this.files[rel] = got.state;
+    } else {
+      const keep = new Set(got.ids);
+      for (const old of ids.get(rel) ?? []) if (!keep.has(old) && remove(old)) report.deleted++;
+      // Passages cut, whether or not the target took them all.
+      const cut = got.state.passages ?? got.ids.length;
+      if (cut > 0) ids.set(rel, got.ids);
+      else ids.delete(rel);
+      this.files[rel] = got.state;
+      report.indexed++;
+      report.chars += got.chars;
+      report.passages += cut;
+      report.bytes += got.bytes;
+      progress.bytes += got.bytes;
+      progress.passages += cut;
+      for (const w of got.warnings) this.issue(report, 'warning', { path: job.file, reason: w });
+      for (const p of got.problems) this.issue(report, 'failed', p);
+    }
+  }
+}
+
+/** A walk of the tree whose files can be taken while it goes on ({@link walkFolder}'s `onFile`). */
+class WalkStream {
+  /** The whole walk, once it is over. */
+  readonly result: Promise<WalkResult>;
+  private readonly early: WalkEntry[] = [];
+  private done = false;
+  private wake: (() => void) | null = null;
+
+  constructor(root: string, rules: IgnoreRules, options: WalkOptions) {
+    this.result = walkFolder(root, rules, options, '', (e) => {
+      this.early.push(e);
+      this.wake?.();
+    });
+    const end = () => {
+      this.done = true;
+      this.wake?.();
+    };
+    this.result.then(end, end);
+  }
+
+  /** Files found so far (every file once the walk is over). */
+  get found(): number {
+    return this.early.length;
+  }
+
+  /** Every file of the walk: those found early as they come, then those known only at the end. */
+  async *entries(): AsyncGenerator<WalkEntry> {
+    let i = 0;
+    for (;;) {
+      if (i < this.early.length) yield this.early[i++];
+      else if (this.done) break;
+      else {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = null;
+      }
+    }
+    const walked = await this.result;
+    const taken = new Set(this.early);
+    for (const e of walked.files) {
+      if (taken.has(e)) continue;
+      this.early.push(e);
+      yield e;
     }
   }
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IgnoreRules, walkFolder } from './walk.js';
+import { IgnoreRules, joinUnder, walkFolder } from './walk.js';
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-walk-'));
@@ -78,6 +78,24 @@ describe('walkFolder', () => {
     expect(reasons['link.txt']).toMatch(/^the same file as b\/two.txt/);
   });
 
+  it('tells of files as it finds them: only those certain to be kept, the rest at the end', async () => {
+    const root = tree({ 'a/one.txt': 'x', 'c/three.txt': 'x', 'z/four.txt': 'x', '.hidden/h.txt': 'x' });
+    fs.symlinkSync(path.join(root, '.hidden', 'h.txt'), path.join(root, 'vis.txt')); // known at the end
+    // z/four.txt is met first through a link folder (b → z): kept as b/four.txt. A link to a file
+    // (a/link.txt → c/three.txt) is met before the file's own path, which is the one kept.
+    fs.symlinkSync(path.join(root, 'z'), path.join(root, 'b'));
+    fs.symlinkSync(path.join(root, 'c', 'three.txt'), path.join(root, 'a', 'link.txt'));
+    fs.symlinkSync(path.join(root, 'a', 'one.txt'), path.join(root, 'only-link.txt'));
+    const early: string[] = [];
+    const r = await walkFolder(root, new IgnoreRules(root), {}, '', (e) => early.push(e.rel));
+    const files = r.files.map((f) => f.rel);
+    expect(files).toEqual(['a/one.txt', 'b/four.txt', 'c/three.txt', 'vis.txt']);
+    expect(early).toEqual(['a/one.txt', 'b/four.txt', 'c/three.txt']);
+    const skipped = r.skipped.map((s) => s.rel).sort();
+    // z/ is the second way into a folder already walked (as b/): not walked again.
+    expect(skipped).toEqual(['a/link.txt', 'only-link.txt', 'z']);
+  });
+
   it('leaves out excluded folders (the index inside the tree)', async () => {
     const root = tree({ 'a.txt': 'x', 'idx/MANIFEST': 'x' });
     const r = await walkFolder(root, new IgnoreRules(root), { exclude: [path.join(root, 'idx')] });
@@ -94,5 +112,26 @@ describe('walkFolder', () => {
     expect(rules.ignoresPath('src/x.tmp')).toBe(true);
     expect(rules.ignoresPath('src/x.ts')).toBe(false);
     expect(rules.ignoresPath('.git/HEAD')).toBe(true);
+  });
+});
+
+describe('joinUnder', () => {
+  it('joins a walked relative path to any base as path.join does', () => {
+    const bases = [
+      '.',
+      './',
+      '/',
+      '/tmp/x',
+      '/tmp/x/',
+      '../a',
+      'a//b/',
+      './docs',
+      '..',
+      'a/./b',
+      '/tmp/x/../y',
+    ];
+    for (const base of bases)
+      for (const rel of ['a', 'a/b c', '.hidden/x.txt', 'd/e#1.md', ''])
+        expect(joinUnder(base)(rel)).toBe(path.join(base, rel));
   });
 });
