@@ -565,11 +565,11 @@ export class Engine {
    * over the index as it is now (statistics cached per term), and the largest idf any term can
    * have, so a caller ranking terms by weight × idf can stop early.
    */
-  idfLookup(): { idf: (term: string) => number; max: number } {
+  idfLookup(): { idf: (term: string) => number; max: number; docCount: number } {
     const segments = this.shards.flatMap((s) => s.segments.map((st) => st.segment));
     const fields = this.settings.fields.length;
     const stats = collectionStats(segments, fields);
-    return { idf: (t) => termIdf(stats, fields, t), max: idf(stats.docCount, 0) };
+    return { idf: (t) => termIdf(stats, fields, t), max: idf(stats.docCount, 0), docCount: stats.docCount };
   }
 
   private searchContext() {

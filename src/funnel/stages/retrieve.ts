@@ -14,6 +14,7 @@ import {
   loadWordNet,
   type WordNet,
 } from '../../expand/index.js';
+import { idf as bm25Idf } from '../../search/bm25.js';
 import type { Clause, Query } from '../../search/query.js';
 import { type CandidateRefs, Carry, type SearchWork } from '../../search/searcher.js';
 import { CandidateSet } from '../candidate-set.js';
@@ -70,7 +71,7 @@ export function expansionClauses(
 export function feedbackClauses(
   engine: Engine,
   query: Query,
-  options: { docs?: number; terms?: number; weight?: number; carry?: Carry } = {},
+  options: { docs?: number; terms?: number; weight?: number; maxDf?: number; carry?: Carry } = {},
 ): { clauses: Clause[]; terms: { term: string; weight: number }[]; postings: number } {
   const fbDocs = options.docs ?? 10;
   const fbTerms = options.terms ?? 20;
@@ -92,12 +93,18 @@ export function feedbackClauses(
   const kept = [...weights].filter(([t]) => !present.has(t) && t.length > 1).sort((a, b) => b[1] - a[1]);
   // By weight, heaviest first: once weight × the largest possible idf cannot beat the fbTerms-th
   // best score, no later term can, so the rest need no dictionary lookups (thousands per query).
-  const { idf, max } = engine.idfLookup();
+  const { idf, max, docCount } = engine.idfLookup();
+  // A term in more than `maxDf` of the documents is all but a stop word here: little weight, and
+  // the most postings to score (most of a feedback pass's work on a large index).
+  const maxDf = options.maxDf ?? 1;
+  const minIdf = maxDf < 1 ? bm25Idf(docCount, maxDf * docCount) : 0;
   const scored: (readonly [string, number])[] = [];
   const best: number[] = []; // the fbTerms best scores so far, descending
   for (const [t, w] of kept) {
     if (best.length >= fbTerms && w * max < best[fbTerms - 1]) break;
-    const s = w * idf(t);
+    const termIdf = idf(t);
+    if (termIdf < minIdf) continue;
+    const s = w * termIdf;
     scored.push([t, s]);
     let i = best.length;
     while (i > 0 && best[i - 1] < s) i--;
@@ -148,6 +155,7 @@ export class RetrieveStage implements RankStage {
           docs: num(o.feedbackDocs, 10),
           terms: num(o.feedbackTerms, 20),
           weight: num(o.feedbackWeight, 0.5),
+          maxDf: num(o.feedbackMaxDf, 1),
           carry,
         });
         query = { ...query, clauses: [...query.clauses, ...fb.clauses] };
