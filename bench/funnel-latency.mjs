@@ -1,9 +1,11 @@
 // Latency of the whole funnel (reader excluded) on an existing index, per profile and per stage.
 // Usage: npm run build && node bench/funnel-latency.mjs --index <dir> --corpus <corpus.jsonl>
 //          [--profiles default,bm25-1000] [--queries 40] [--warmup 5] [--words 4] [--json out.json]
+//          [--search-threads N]  (threads scoring shards, this one included; default one per core)
 // Queries are the first `--words` words of the titles of sampled corpus lines (seeded), so they
 // match the index. Also reachable as `npm run bench -- --funnel-index <dir> --funnel-corpus <file>`.
 import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
@@ -14,6 +16,8 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '40' },
     warmup: { type: 'string', default: '5' },
     words: { type: 'string', default: '4' },
+    // Threads scoring shards (this one included); default: one per core.
+    'search-threads': { type: 'string', default: String(os.availableParallelism()) },
     json: { type: 'string' },
   },
 });
@@ -54,10 +58,15 @@ const named = {
   ],
 };
 const t0 = performance.now();
-const engine = await Engine.open(args.index, { readOnly: true });
+const engine = await Engine.open(args.index, {
+  readOnly: true,
+  searchThreads: Number(args['search-threads']),
+});
 const openMs = performance.now() - t0;
 const docs = engine.stats().docs;
-console.log(`index ${args.index}: ${docs.toLocaleString()} docs, opened in ${(openMs / 1000).toFixed(1)} s`);
+console.log(
+  `index ${args.index}: ${docs.toLocaleString()} docs, opened in ${(openMs / 1000).toFixed(1)} s; ${engine.searchThreads} search thread(s)`,
+);
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 const results = [];
 for (const name of args.profiles.split(',')) {
@@ -96,4 +105,11 @@ if (target && docs >= 1_000_000) {
   );
 }
 if (args.json)
-  fs.writeFileSync(args.json, JSON.stringify({ index: args.index, docs, openMs, results }, null, 2));
+  fs.writeFileSync(
+    args.json,
+    JSON.stringify(
+      { index: args.index, docs, openMs, searchThreads: Number(args['search-threads']), results },
+      null,
+      2,
+    ),
+  );

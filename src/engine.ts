@@ -36,6 +36,7 @@ import { forEachCorpusLine } from './ingest/jsonl.js';
 import { type Bm25Params, DEFAULT_BM25, idf, validateBm25 } from './search/bm25.js';
 import {
   computeFeatures,
+  computeFeaturesOnThreads,
   type FeatureMatrix,
   type FeatureOptions,
   type FeatureTerm,
@@ -52,6 +53,7 @@ import {
   search,
   searchRefs,
 } from './search/searcher.js';
+import { ShardThreads } from './search/shard-threads.js';
 import type { DocumentInput, StoredDocument } from './types.js';
 
 export interface OpenOptions extends AnalyzerOptions {
@@ -67,6 +69,12 @@ export interface OpenOptions extends AnalyzerOptions {
   bulk?: boolean;
   /** Worker threads for bulk loading (default: one per core). */
   threads?: number;
+  /**
+   * Threads that score shards in a search, this one included (default 1: every shard on the calling
+   * thread). With more, shards besides the first whose segments were loaded from files are scored
+   * on other cores over the same shared memory (search/shard-threads).
+   */
+  searchThreads?: number;
   /** Freeze a shard's buffer into a segment at this many tokens (default 4M). */
   bufferTokens?: number;
   /** A commit writes segments instead of syncing the WAL once the WAL exceeds this (default 64 MB). */
@@ -140,6 +148,7 @@ export class Engine {
   private closed = false;
   private readonly builder: SegmentBuilder | null = null;
   private readonly bulk: BulkLoader | null = null;
+  private readonly threads: ShardThreads | undefined;
 
   private constructor(dir: string, manifest: Manifest, options: OpenOptions, release: (() => void) | null) {
     this.dir = dir;
@@ -168,6 +177,8 @@ export class Engine {
       (_, i) => new Shard(i, this.analyzer, { bufferTokens: this.options.bufferTokens, nextSeq }),
     );
     this.openReport = { loadedBytes: 0, loadMs: 0, replayedOps: 0, droppedWalBytes: 0 };
+    const searchThreads = Math.min(options.searchThreads ?? 1, manifest.settings.shards);
+    if (searchThreads > 1) this.threads = new ShardThreads(searchThreads - 1, manifest.settings.fields);
     if (this.options.bulk && !this.options.readOnly) {
       this.builder = new SegmentBuilder(
         manifest.settings.analyzer,
@@ -180,6 +191,11 @@ export class Engine {
         nextSeq,
       });
     }
+  }
+
+  /** Threads scoring shards in a search, this one included (search threads that failed are gone). */
+  get searchThreads(): number {
+    return 1 + (this.threads?.size ?? 0);
   }
 
   /**
@@ -546,6 +562,16 @@ export class Engine {
 
   /** Ranking features of retrieved candidates (see search/features). */
   features(refs: CandidateRefs, terms: readonly FeatureTerm[], options?: FeatureOptions): FeatureMatrix {
+    if (this.threads && this.threads.size > 0)
+      return computeFeaturesOnThreads(
+        this.threads,
+        this.shards,
+        this.settings.fields,
+        this.params,
+        refs,
+        terms,
+        options,
+      );
     return computeFeatures(this.shards, this.settings.fields, this.params, refs, terms, options);
   }
 
@@ -575,6 +601,7 @@ export class Engine {
   private searchContext() {
     return {
       shards: this.shards,
+      threads: this.threads,
       analyzer: this.analyzer,
       fields: this.settings.fields,
       params: this.params,
@@ -651,6 +678,7 @@ export class Engine {
       if (!this.options.readOnly && (options.commit ?? true) && this.dirty) await this.commit();
     } finally {
       this.closeSegments();
+      this.threads?.stop();
       await this.builder?.close();
       this.wal?.close();
       this.wal = null;

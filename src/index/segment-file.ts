@@ -13,7 +13,7 @@ import { ByteReader } from './codec/byte-reader.js';
 import { ByteWriter } from './codec/byte-writer.js';
 import { crc32 } from './codec/crc32.js';
 import { checkFooter, checkHeader, FOOTER_BYTES, HEADER_BYTES, readAt, writeContainer } from './container.js';
-import { type FieldPostings, Segment } from './segment.js';
+import { type FieldPostings, Segment, type SharedHead } from './segment.js';
 import { StoredColumn } from './stored-column.js';
 import { TermDictionary } from './term-dictionary.js';
 
@@ -147,8 +147,9 @@ function load(fd: number, file: string, fieldNames: readonly string[]): Segment 
   if (!Number.isInteger(textsStart) || textsStart < HEADER_BYTES || textsStart > size - TAIL_BYTES) {
     throw new CorruptIndexError(file, `bad text offset ${textsStart} in a file of ${size} bytes`);
   }
-  // The in-memory part: everything before the text; its own ArrayBuffer, so views are 8-byte aligned.
-  const head = Buffer.allocUnsafeSlow(textsStart);
+  // The in-memory part: everything before the text; its own buffer, so views are 8-byte aligned,
+  // and shared, so search threads can score the segment over the same memory.
+  const head = Buffer.from(new SharedArrayBuffer(textsStart));
   readAt(fd, head, 0, file);
   checkHeader(head, file, SEGMENT_MAGIC, SEGMENT_VERSION);
   // Checksum: the head, then the rest streamed through one reused buffer.
@@ -167,6 +168,14 @@ function load(fd: number, file: string, fieldNames: readonly string[]): Segment 
   } catch (err) {
     throw new CorruptIndexError(file, `inconsistent segment: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A segment over the shared index bytes of one loaded in another thread (`Segment.shared`): for
+ * scoring only; its document text is not readable here.
+ */
+export function parseSegmentHead(shared: SharedHead, fieldNames: readonly string[]): Segment {
+  return parse(shared.head, -1, shared.textsStart, fieldNames);
 }
 
 function parse(head: Uint8Array, fd: number, textsStart: number, fieldNames: readonly string[]): Segment {
@@ -230,5 +239,6 @@ function parse(head: Uint8Array, fd: number, textsStart: number, fieldNames: rea
   if (r.pos !== textsStart) throw new RangeError(`text starts at ${r.pos}, trailer says ${textsStart}`);
   const texts = new StoredColumn(new Uint8Array(0), textOffsets, { fd, offset: textsStart });
   if (ids.size !== docCount) throw new RangeError(`ids: actual ${ids.size} vs expected ${docCount}`);
-  return new Segment({ docCount, fields, ids, titles, texts, metas });
+  const shared = head.buffer instanceof SharedArrayBuffer ? { head, textsStart } : undefined;
+  return new Segment({ shared, docCount, fields, ids, titles, texts, metas });
 }

@@ -41,7 +41,18 @@ export interface MemoryBreakdown {
   stored: number;
 }
 
+/**
+ * The in-memory part of a segment loaded from its file, in shared memory: another thread can view
+ * the same bytes (`parseSegmentHead`) and score the segment without a copy.
+ */
+export interface SharedHead {
+  head: Uint8Array;
+  textsStart: number;
+}
+
 export interface SegmentParts {
+  /** Set when the segment's index bytes live in a SharedArrayBuffer (loaded from a file). */
+  shared?: SharedHead;
   docCount: number;
   fields: FieldPostings[];
   ids: StoredColumn;
@@ -59,9 +70,11 @@ export class Segment {
   readonly titles: StoredColumn;
   readonly texts: StoredColumn;
   readonly metas: StoredColumn;
+  readonly shared: SharedHead | undefined;
   private metaIndex: MetaIndex | undefined;
 
   constructor(parts: SegmentParts) {
+    this.shared = parts.shared;
     this.docCount = parts.docCount;
     this.fields = parts.fields;
     this.ids = parts.ids;

@@ -11,8 +11,9 @@ import { FIELD_NORM_TABLE } from '../index/codec/field-norm.js';
 import type { Shard } from '../index/shard.js';
 import type { Bm25Params } from './bm25.js';
 import { idf, normCache, tfCache } from './bm25.js';
-import { collectionStats, termIdf } from './plan.js';
+import { type CollectionStats, collectionStats, termIdf } from './plan.js';
 import type { CandidateRefs } from './searcher.js';
+import type { ShardThreads } from './shard-threads.js';
 
 /** A query term for features: analyzed, with its weight; expansion terms are not `original`. */
 export interface FeatureTerm {
@@ -63,7 +64,41 @@ class RowScratch {
 
 const rowScratch = new RowScratch();
 
+/** Collection statistics as plain data, for the feature terms only (what a search thread gets). */
+export interface FixedStats {
+  docCount: number;
+  sumLength: number[];
+  /** `${field}\u0000${term}` → document frequency over the whole index. */
+  docFreqs: Record<string, number>;
+}
+
+/** The statistics `computeFeatures` needs for `terms`, summed over every shard. */
+export function fixedStats(
+  shards: readonly Pick<Shard, 'segments'>[],
+  fieldCount: number,
+  terms: readonly FeatureTerm[],
+): FixedStats {
+  const stats = collectionStats(
+    shards.flatMap((s) => s.segments.map((st) => st.segment)),
+    fieldCount,
+  );
+  const docFreqs: Record<string, number> = {};
+  for (const t of terms)
+    for (let f = 0; f < fieldCount; f++) docFreqs[`${f}\u0000${t.term}`] = stats.docFreq(f, t.term);
+  return { docCount: stats.docCount, sumLength: stats.sumLength, docFreqs };
+}
+
+function fromFixed(fixed: FixedStats): CollectionStats {
+  return {
+    docCount: fixed.docCount,
+    sumLength: fixed.sumLength,
+    docFreq: (field, term) => fixed.docFreqs[`${field}\u0000${term}`] ?? 0,
+  };
+}
+
 export interface FeatureOptions {
+  /** Statistics of the whole index, when the given shards are a part of it. */
+  stats?: FixedStats;
   /**
    * The candidates' scores are the first stage's BM25 of a query made of these terms: the
    * expansion terms' part (`bm25_expanded`) is then that score less the original terms' BM25, and
@@ -73,19 +108,23 @@ export interface FeatureOptions {
 }
 
 export function computeFeatures(
-  shards: readonly Shard[],
+  shards: readonly Pick<Shard, 'segments'>[],
   fields: readonly string[],
   params: Bm25Params,
   refs: CandidateRefs,
   terms: readonly FeatureTerm[],
   options: FeatureOptions = {},
 ): FeatureMatrix {
-  const n = refs.ids.length;
+  const n = refs.docs.length;
   const F = FEATURES.length;
   const values = new Float64Array(n * F);
   const work = { postings: 0, positions: 0 };
-  const segments = shards.flatMap((s) => s.segments.map((st) => st.segment));
-  const stats = collectionStats(segments, fields.length);
+  const stats = options.stats
+    ? fromFixed(options.stats)
+    : collectionStats(
+        shards.flatMap((s) => s.segments.map((st) => st.segment)),
+        fields.length,
+      );
   const titleField = fields.indexOf('title');
   const textField = fields.indexOf('text');
   const avg = (f: number) => (stats.docCount > 0 ? stats.sumLength[f] / stats.docCount : 1);
@@ -258,7 +297,7 @@ function indexOrder(refs: CandidateRefs): {
   at: Int32Array;
   groups: { shard: number; seq: number; start: number; end: number }[];
 } {
-  const n = refs.ids.length;
+  const n = refs.docs.length;
   if (n >= 2 ** 21) throw new RangeError(`features: ${n} candidates, at most ${2 ** 21 - 1}`);
   // The distinct (shard, seq) pairs, found by a scan (an index has a few dozen segments at most).
   const segShard: number[] = [];
@@ -356,4 +395,63 @@ export function orderedPairs(
     }
   }
   return pairs;
+}
+
+/**
+ * Features with the candidates of shards besides the first computed on search threads (each over
+ * its shard, with the whole index's statistics), the rest here; the same values as one call.
+ */
+export function computeFeaturesOnThreads(
+  threads: ShardThreads,
+  shards: readonly Shard[],
+  fields: readonly string[],
+  params: Bm25Params,
+  refs: CandidateRefs,
+  terms: readonly FeatureTerm[],
+  options: FeatureOptions = {},
+): FeatureMatrix {
+  const n = refs.docs.length;
+  const F = FEATURES.length;
+  const withStats = { ...options, stats: fixedStats(shards, fields.length, terms) };
+  const rowsOf: number[][] = shards.map(() => []);
+  for (let i = 0; i < n; i++) rowsOf[refs.shards[i]].push(i);
+  const part = (rows: readonly number[]): CandidateRefs => {
+    const m = rows.length;
+    const out = {
+      ids: [],
+      scores: new Float64Array(m),
+      shards: new Int32Array(m),
+      seqs: new Float64Array(m),
+      docs: new Float64Array(m),
+    };
+    for (let j = 0; j < m; j++) {
+      const r = rows[j];
+      out.scores[j] = refs.scores[r];
+      out.seqs[j] = refs.seqs[r];
+      out.docs[j] = refs.docs[r];
+    }
+    return out;
+  };
+  const jobs = rowsOf.map((rows) => ({ rows, refs: part(rows) }));
+  const pending = jobs.map((job, s) =>
+    job.rows.length > 0
+      ? threads.startFeatures(s, shards[s], { fields, params, refs: job.refs, terms, options: withStats })
+      : null,
+  );
+  const values = new Float64Array(n * F);
+  const work = { postings: 0, positions: 0 };
+  const put = (rows: readonly number[], m: FeatureMatrix) => {
+    for (let j = 0; j < rows.length; j++)
+      for (let f = 0; f < F; f++) values[rows[j] * F + f] = m.values[j * F + f];
+    work.postings += m.work.postings;
+    work.positions += m.work.positions;
+  };
+  const here = (s: number) => computeFeatures([shards[s]], fields, params, jobs[s].refs, terms, withStats);
+  jobs.forEach((job, s) => {
+    if (!pending[s] && job.rows.length > 0) put(job.rows, here(s));
+  });
+  pending.forEach((p, s) => {
+    if (p) put(jobs[s].rows, threads.finishFeatures(p) ?? here(s));
+  });
+  return { names: FEATURES, values, work };
 }

@@ -16,6 +16,7 @@ import { parseQuery } from './parse-query.js';
 import { collectionStats, makePlan, type Plan } from './plan.js';
 import type { Query } from './query.js';
 import { type Resume, resetScratch, Scratch, scoreSegment } from './score-segment.js';
+import type { ShardThreads } from './shard-threads.js';
 import { makeSnippet } from './snippet.js';
 import { TopK } from './top-k.js';
 
@@ -75,6 +76,8 @@ const carried = new WeakMap<Segment, Scratch>();
  * pass's clauses. Each segment gets its own scratch while carried (about 17 bytes per doc).
  */
 export class Carry {
+  /** Called on release (search threads drop the scores they kept for this carry). */
+  onRelease: (() => void) | undefined;
   /** Per segment (by seq): its scratch and where its scoring stands. */
   readonly segments = new Map<number, { scratch: Scratch; resume: Resume; docs: number }>();
   /** The segments (seq list) the first search saw; another set means start over. */
@@ -82,6 +85,7 @@ export class Carry {
 
   /** Frees the kept scores (a no-op once a second search used them). */
   release(): void {
+    this.onRelease?.();
     for (const { scratch: s, resume, docs } of this.segments.values())
       resetScratch(s, resume.touched, resume.excludedAny, docs);
     this.segments.clear();
@@ -96,10 +100,17 @@ export type CarryUse = { carry: Carry; mode: 'keep' } | { carry: Carry; mode: 'r
  * Scores every segment of a shard and returns its top k; with `sorted` false, in no particular
  * order (the merge of several shards sorts once).
  */
-export function searchShard(shard: Shard, plan: Plan, k: number, use?: CarryUse, sorted = true): ShardHits {
+export function searchShard(
+  shard: Pick<Shard, 'segments'>,
+  plan: Plan,
+  k: number,
+  use?: CarryUse,
+  sorted = true,
+  withIds = true,
+): ShardHits {
   const states: SegmentState[] = shard.segments;
-  const idLists = states.map((s) => s.segment.idList());
-  const topk = new TopK(k, (ref) => idLists[Math.floor(ref / 2 ** 32)][ref % 2 ** 32]);
+  // Ids are decoded on first use (a search thread returns places only, and names ties rarely).
+  const topk = new TopK(k, (ref) => states[Math.floor(ref / 2 ** 32)].segment.idList()[ref % 2 ** 32]);
   let postings = 0;
   let matched = 0;
   for (let s = 0; s < states.length; s++) {
@@ -144,17 +155,37 @@ export function searchShard(shard: Shard, plan: Plan, k: number, use?: CarryUse,
   }
   const { scores, refs, keys } = topk.drain(sorted);
   const n = scores.length;
-  const ids: string[] = new Array(n);
+  const ids: string[] = withIds ? new Array(n) : [];
   const seqs = new Float64Array(n);
   const docs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const s = Math.floor(refs[i] / 2 ** 32);
     const doc = refs[i] % 2 ** 32;
-    ids[i] = idLists[s][doc];
     seqs[i] = states[s].seq;
     docs[i] = doc;
   }
+  if (withIds) fillIds(ids, states, seqs, docs);
   return { ids, scores, keys, seqs, docs, postings, matched, segments: states.length };
+}
+
+/** Puts the external id of each (seq, doc) place into `ids`. */
+export function fillIds(
+  ids: string[],
+  states: readonly SegmentState[],
+  seqs: Float64Array,
+  docs: Float64Array,
+): void {
+  const lists = new Map<number, string[]>();
+  for (let i = 0; i < seqs.length; i++) {
+    let list = lists.get(seqs[i]);
+    if (!list) {
+      const state = states.find((st) => st.seq === seqs[i]);
+      if (!state) throw new Error(`search: segment ${seqs[i]} of a hit is gone`);
+      list = state.segment.idList();
+      lists.set(seqs[i], list);
+    }
+    ids[i] = list[docs[i]];
+  }
 }
 
 /** The merged ranking: hit i is row `rows[i]` of shard list `lists[i]`. */
@@ -188,6 +219,8 @@ function mergeTop(lists: readonly ShardHits[], k: number): Picks {
 
 export interface SearcherContext {
   shards: readonly Shard[];
+  /** Search threads that score shards besides the first, when the engine has them. */
+  threads?: ShardThreads;
   analyzer: Analyzer;
   fields: readonly string[];
   params: Bm25Params;
@@ -255,10 +288,28 @@ function rank(ctx: SearcherContext, input: string | Query, k: number, carry?: Ca
     }
   }
   const sorted = ctx.shards.length === 1;
-  const perShard = ctx.shards.map((shard) => searchShard(shard, plan, k, use, sorted));
+  // Shards a search thread takes are scored there while this thread scores the others.
+  const threads = ctx.threads;
+  const fromClause = use?.mode === 'resume' ? use.from : null;
+  const pending = ctx.shards.map((shard, i) =>
+    threads ? threads.start(i, shard, plan, k, use?.carry ?? null, fromClause) : null,
+  );
+  const perShard = ctx.shards.map((shard, i) =>
+    pending[i] ? null : searchShard(shard, plan, k, use, sorted),
+  );
+  pending.forEach((p, i) => {
+    if (!p || !threads) return;
+    const shard = ctx.shards[i];
+    const hits = threads.finish(p);
+    if (hits) {
+      hits.ids = new Array(hits.seqs.length);
+      fillIds(hits.ids, shard.segments, hits.seqs, hits.docs);
+      perShard[i] = hits;
+    } else perShard[i] = searchShard(shard, plan, k, use, sorted);
+  });
   // A resumed search has reset every carried scratch.
   if (use?.mode === 'resume') use.carry.segments.clear();
-  return { query, perShard, top: mergeTop(perShard, k) };
+  return { query, perShard: perShard as ShardHits[], top: mergeTop(perShard as ShardHits[], k) };
 }
 
 function workOf(ctx: SearcherContext, perShard: readonly ShardHits[]): SearchWork {

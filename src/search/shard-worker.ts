@@ -1,0 +1,103 @@
+/**
+ * @module search/shard-worker
+ * A search thread: scores the shards given to it over the segment bytes the main thread loaded
+ * into shared memory (`Segment.shared`), and answers each search with its top k as places
+ * (segment seq, doc), scores and tie keys. See search/shard-threads for the protocol.
+ */
+
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import type { Segment } from '../index/segment.js';
+import { parseSegmentHead } from '../index/segment-file.js';
+import type { SegmentState } from '../index/shard.js';
+import { computeFeatures } from './features.js';
+import { Carry, type CarryUse, searchShard } from './searcher.js';
+import type { ShardRequest, ShardSegment } from './shard-threads.js';
+
+interface Start {
+  port: MessagePort;
+  flag: SharedArrayBuffer;
+  fields: string[];
+}
+
+parentPort?.once('message', ({ port, flag, fields }: Start) => {
+  const done = new Int32Array(flag);
+  const shards = new Map<number, SegmentState[]>();
+  const parsed = new Map<number, Segment>();
+  const carries = new Map<number, Carry>();
+
+  const sync = (shard: number, segments: readonly ShardSegment[]) => {
+    const live = new Set(segments.map((s) => s.seq));
+    for (const seq of parsed.keys()) if (!live.has(seq)) parsed.delete(seq);
+    shards.set(
+      shard,
+      segments.map((s) => {
+        let segment = parsed.get(s.seq);
+        if (!segment) {
+          segment = parseSegmentHead(s.shared, fields);
+          parsed.set(s.seq, segment);
+        }
+        return {
+          seq: s.seq,
+          segment,
+          deleted: s.deleted,
+          deletedCount: 0,
+          file: null,
+          deletesFile: null,
+          deletesDirty: false,
+        };
+      }),
+    );
+  };
+
+  port.on('message', (msg: ShardRequest) => {
+    if (msg.op === 'sync') {
+      sync(msg.shard, msg.segments);
+      return;
+    }
+    if (msg.op === 'release') {
+      carries.get(msg.token)?.release();
+      carries.delete(msg.token);
+      return;
+    }
+    try {
+      const segments = shards.get(msg.shard) ?? [];
+      if (msg.op === 'features') {
+        const features = computeFeatures(
+          [{ segments }],
+          msg.fields,
+          msg.params,
+          msg.refs,
+          msg.terms,
+          msg.options,
+        );
+        port.postMessage({ ok: true, features }, [features.values.buffer as ArrayBuffer]);
+        return;
+      }
+      let use: CarryUse | undefined;
+      if (msg.carry) {
+        let carry = carries.get(msg.carry.token);
+        if (!carry) {
+          carry = new Carry();
+          carries.set(msg.carry.token, carry);
+        }
+        if (msg.carry.mode === 'keep') {
+          carry.release();
+          use = { carry, mode: 'keep' };
+        } else use = { carry, mode: 'resume', from: msg.carry.from };
+      }
+      const hits = searchShard({ segments }, msg.plan, msg.k, use, false, false);
+      if (use?.mode === 'resume') {
+        use.carry.segments.clear();
+        carries.delete(msg.carry!.token);
+      }
+      const { scores, keys, seqs, docs } = hits;
+      const buffers = [scores.buffer, keys.buffer, seqs.buffer, docs.buffer] as ArrayBuffer[];
+      port.postMessage({ ok: true, hits: { ...hits, ids: [] } }, buffers);
+    } catch (err) {
+      port.postMessage({ ok: false, error: (err as Error).message });
+    } finally {
+      Atomics.store(done, 0, 1);
+      Atomics.notify(done, 0);
+    }
+  });
+});

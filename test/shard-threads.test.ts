@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The built engine: search threads run the compiled worker script (dist/search/shard-worker.js).
+import { Engine } from '../dist/engine.js';
+import { loadProfiles } from '../dist/funnel/profile.js';
+import { runFunnel } from '../dist/funnel/runner.js';
+import { QUERY_WORDS, randomDocs, rng, tempDir } from './helpers.js';
+
+// Shards scored on search threads over shared segment memory must rank exactly as the calling
+// thread alone: same ids, same scores, for plain, required, excluded and filtered queries, for the
+// feedback funnel (whose first pass keeps scores in the threads), after deletes and after adds.
+const dir = tempDir();
+let serial: Engine;
+let threaded: Engine;
+
+beforeAll(async () => {
+  const e = await Engine.open(dir, { shards: 3 });
+  const docs = randomDocs(3000, 17);
+  for (const d of docs.slice(0, 2000)) e.add(d);
+  await e.commit({ flush: true });
+  for (const d of docs.slice(2000)) e.add(d);
+  for (let i = 0; i < 60; i++) e.delete(docs[i * 11].id);
+  await e.commit({ flush: true });
+  await e.close();
+  serial = await Engine.open(dir, { readOnly: true });
+  threaded = await Engine.open(dir, { readOnly: true, searchThreads: 3 });
+});
+afterAll(async () => {
+  await threaded.close();
+  await serial.close();
+});
+
+function queries(count: number, seed: number): string[] {
+  const r = rng(seed);
+  const word = () => QUERY_WORDS[Math.floor(r() * QUERY_WORDS.length)];
+  const forms = [
+    () => `${word()} ${word()}`,
+    () => `+${word()} ${word()} ${word()}`,
+    () => `${word()} -${word()}`,
+    () => `${word()} ${word()} year:>=2005`,
+    () => `"${word()} ${word()}" ${word()}`,
+  ];
+  return Array.from({ length: count }, (_, i) => forms[i % forms.length]());
+}
+
+function same(a: Engine, b: Engine, q: string, k: number): void {
+  const x = a.retrieve(q, k).refs;
+  const y = b.retrieve(q, k).refs;
+  expect(y.ids, q).toEqual(x.ids);
+  expect(Array.from(y.scores), q).toEqual(Array.from(x.scores));
+}
+
+describe('search threads', () => {
+  it('rank exactly as one thread, at k 10 and 2,000', () => {
+    for (const q of queries(40, 3)) {
+      same(serial, threaded, q, 10);
+      same(serial, threaded, q, 2000);
+    }
+    expect(threaded.searchThreads).toBe(3);
+    expect(serial.searchThreads).toBe(1);
+  });
+
+  it('give the feedback funnel the same final ranking', async () => {
+    const profile = loadProfiles().get('default')!;
+    for (const q of queries(15, 4)) {
+      const a = await runFunnel(serial, profile, q, { noRead: true });
+      const b = await runFunnel(threaded, profile, q, { noRead: true });
+      expect(b.hits.map((h) => [h.id, h.score])).toEqual(a.hits.map((h) => [h.id, h.score]));
+    }
+  });
+
+  it('compute the same stage-2 features', () => {
+    for (const q of queries(10, 7)) {
+      const { refs } = serial.retrieve(q, 3000);
+      const terms = serial
+        .parse(q)
+        .clauses.flatMap((c) => c.terms.map((term) => ({ term, weight: 1, original: true })));
+      const a = serial.features(refs, terms);
+      const b = threaded.features(refs, terms);
+      expect(Array.from(b.values), q).toEqual(Array.from(a.values));
+      expect(b.work).toEqual(a.work);
+    }
+  });
+
+  it('follow deletes and adds made after opening', async () => {
+    const live = await Engine.open(tempDir(), { shards: 3 });
+    const plain = await Engine.open(tempDir(), { shards: 3 });
+    const docs = randomDocs(1500, 23);
+    for (const e of [live, plain]) {
+      for (const d of docs.slice(0, 1000)) e.add(d);
+      await e.commit({ flush: true });
+    }
+    await live.close();
+    const reopened = await Engine.open(live.dir, { searchThreads: 3 });
+    try {
+      for (const q of queries(10, 5)) same(plain, reopened, q, 500);
+      for (const e of [reopened, plain]) {
+        for (let i = 0; i < 50; i++) e.delete(docs[i * 7].id);
+        for (const d of docs.slice(1000)) e.add(d);
+        await e.refresh();
+      }
+      for (const q of queries(20, 6)) same(plain, reopened, q, 500);
+      expect(reopened.searchThreads).toBe(3);
+    } finally {
+      await reopened.close();
+      await plain.close();
+    }
+  });
+});
