@@ -22,10 +22,16 @@ interface Start {
 parentPort?.once('message', ({ port, flag, fields }: Start) => {
   const done = new Int32Array(flag);
   const shards = new Map<number, SegmentState[]>();
-  const parsed = new Map<number, Segment>();
+  /** Per shard, its segments parsed so far, by seq. */
+  const parsedOf = new Map<number, Map<number, Segment>>();
   const carries = new Map<number, Carry>();
 
   const sync = (shard: number, segments: readonly ShardSegment[]) => {
+    let parsed = parsedOf.get(shard);
+    if (!parsed) {
+      parsed = new Map();
+      parsedOf.set(shard, parsed);
+    }
     const live = new Set(segments.map((s) => s.seq));
     for (const seq of parsed.keys()) if (!live.has(seq)) parsed.delete(seq);
     shards.set(
