@@ -178,19 +178,31 @@ export class ShardThreads {
   }
 
   private ask(thread: Thread, msg: ShardRequest): void {
-    Atomics.store(thread.done, 0, 0);
     this.post(thread, msg);
   }
 
-  /** The thread's answer; null (and every thread stopped) when it failed or took too long. */
+  /**
+   * The thread's next answer (a thread answers in the order it was asked); null, and every thread
+   * stopped, when it failed or took too long. The thread counts its answers in `done` after
+   * posting each, so an answer not on the port yet is waited for while the count stays the same.
+   */
   private answer(p: Pending): Reply | null {
-    const waited = Atomics.wait(p.thread.done, 0, 0, ANSWER_MS);
-    const msg = receiveMessageOnPort(p.thread.port)?.message as Reply | undefined;
-    if (waited === 'timed-out' || !msg || !msg.ok) {
-      this.stop();
-      return null;
+    const deadline = performance.now() + ANSWER_MS;
+    for (;;) {
+      let got = receiveMessageOnPort(p.thread.port);
+      if (!got) {
+        const count = Atomics.load(p.thread.done, 0);
+        got = receiveMessageOnPort(p.thread.port);
+        const left = deadline - performance.now();
+        if (!got && (left <= 0 || Atomics.wait(p.thread.done, 0, count, left) === 'timed-out')) break;
+      }
+      if (!got) continue;
+      const msg = got.message as Reply;
+      if (msg.ok) return msg;
+      break;
     }
-    return msg;
+    this.stop();
+    return null;
   }
 
   /** Drops the scores a feedback first pass kept in the threads. */

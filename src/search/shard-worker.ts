@@ -24,7 +24,7 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
   const shards = new Map<number, SegmentState[]>();
   /** Per shard, its segments parsed so far, by seq. */
   const parsedOf = new Map<number, Map<number, Segment>>();
-  const carries = new Map<number, Carry>();
+  const carries = new Map<string, Carry>();
 
   const sync = (shard: number, segments: readonly ShardSegment[]) => {
     let parsed = parsedOf.get(shard);
@@ -61,8 +61,11 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
       return;
     }
     if (msg.op === 'release') {
-      carries.get(msg.token)?.release();
-      carries.delete(msg.token);
+      for (const [key, carry] of carries) {
+        if (!key.startsWith(`${msg.token}:`)) continue;
+        carry.release();
+        carries.delete(key);
+      }
       return;
     }
     try {
@@ -80,11 +83,13 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
         return;
       }
       let use: CarryUse | undefined;
+      // One carry per query and shard: a thread may score several shards of one query.
+      const key = msg.carry ? `${msg.carry.token}:${msg.shard}` : '';
       if (msg.carry) {
-        let carry = carries.get(msg.carry.token);
+        let carry = carries.get(key);
         if (!carry) {
           carry = new Carry();
-          carries.set(msg.carry.token, carry);
+          carries.set(key, carry);
         }
         if (msg.carry.mode === 'keep') {
           carry.release();
@@ -94,7 +99,7 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
       const hits = searchShard({ segments }, msg.plan, msg.k, use, false, false);
       if (use?.mode === 'resume') {
         use.carry.segments.clear();
-        carries.delete(msg.carry!.token);
+        carries.delete(key);
       }
       const { scores, keys, seqs, docs } = hits;
       const buffers = [scores.buffer, keys.buffer, seqs.buffer, docs.buffer] as ArrayBuffer[];
@@ -102,7 +107,7 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
     } catch (err) {
       port.postMessage({ ok: false, error: (err as Error).message });
     } finally {
-      Atomics.store(done, 0, 1);
+      Atomics.add(done, 0, 1);
       Atomics.notify(done, 0);
     }
   });
