@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
 import { fileOfId } from './folder.js';
 import { FolderSync, type SyncReport, type SyncTarget } from './sync.js';
 import { makePdf } from './testing/make-pdf.js';
+import { tempDir as makeTempDir, write } from './testing/tree.js';
 
 // A bulk Engine reads, parses and cuts files in its builder (`Engine.addFile`): from TypeScript
 // sources the builder runs in this thread, through the same chunk code as a worker thread (the
@@ -16,14 +16,7 @@ afterEach(async () => {
   for (const e of open.splice(0)) await e.close();
 });
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-sync-bulk-'));
-}
-
-function write(root: string, rel: string, content: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-  fs.writeFileSync(path.join(root, rel), content);
-}
+const tempDir = () => makeTempDir('funnel-sync-bulk-');
 
 async function engine(dir: string, bulk: boolean): Promise<Engine> {
   const e = await Engine.open(dir, { shards: 2, bulk });

@@ -1,25 +1,18 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
 import { fileOfId } from './folder.js';
 import { FolderSync } from './sync.js';
 import { makePdf } from './testing/make-pdf.js';
+import { tempDir as makeTempDir, write } from './testing/tree.js';
 
 const open: Engine[] = [];
 afterEach(async () => {
   for (const e of open.splice(0)) await e.close();
 });
 
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'funnel-sync-'));
-}
-
-function write(root: string, rel: string, content: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-  fs.writeFileSync(path.join(root, rel), content);
-}
+const tempDir = () => makeTempDir('funnel-sync-');
 
 async function engineFor(dir: string): Promise<Engine> {
   const e = await Engine.open(dir, { shards: 1 });
