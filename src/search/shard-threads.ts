@@ -86,15 +86,31 @@ export class ShardThreads {
   private readonly threads: Thread[] = [];
   private broken = false;
 
-  /** Starts `count` search threads, or none when the worker script is not built. */
-  constructor(count: number, fields: readonly string[]) {
+  private readonly script: URL | null;
+
+  /**
+   * Up to `count` search threads, started at the first search one can help (a one-shot search of
+   * an index built in memory never starts them); none when the worker script is not built.
+   */
+  constructor(
+    private readonly count: number,
+    private readonly fields: readonly string[],
+  ) {
     const script = new URL('./shard-worker.js', import.meta.url);
-    if (!fs.existsSync(fileURLToPath(script))) return;
-    for (let i = 0; i < count; i++) {
+    this.script = count > 0 && fs.existsSync(fileURLToPath(script)) ? script : null;
+  }
+
+  /** Search threads there are or will be. */
+  get size(): number {
+    return this.broken || !this.script ? 0 : this.count;
+  }
+
+  private startThreads(script: URL): void {
+    for (let i = 0; i < this.count; i++) {
       const worker = new Worker(script);
       const { port1, port2 } = new MessageChannel();
       const flag = new SharedArrayBuffer(4);
-      worker.postMessage({ port: port2, flag, fields: [...fields] }, [port2]);
+      worker.postMessage({ port: port2, flag, fields: [...this.fields] }, [port2]);
       worker.on('error', () => {
         this.broken = true;
       });
@@ -108,10 +124,6 @@ export class ShardThreads {
         carries: new Set(),
       });
     }
-  }
-
-  get size(): number {
-    return this.broken ? 0 : this.threads.length;
   }
 
   /**
@@ -161,8 +173,9 @@ export class ShardThreads {
 
   /** The thread for shard `index`, its view of the shard brought up to date; null if none can. */
   private take(index: number, shard: Shard): Thread | null {
-    if (this.broken || index === 0 || this.threads.length === 0) return null;
+    if (this.broken || index === 0 || !this.script) return null;
     if (!shard.segments.every((s) => s.segment.shared)) return null;
+    if (this.threads.length === 0) this.startThreads(this.script);
     const thread = this.threads[(index - 1) % this.threads.length];
     const state = shard.segments.map((s) => `${s.seq}:${s.deletedCount}`).join(',');
     if (thread.synced.get(index) !== state) {

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { Engine } from '../../engine.js';
 import { readQueries } from '../../eval/beir.js';
 import { runFunnel } from '../../funnel/runner.js';
-import { err, parseIntOption, UsageError } from '../io.js';
+import { BATCH_OPEN, err, parseIntOption, UsageError } from '../io.js';
 import { pickProfile } from '../profiles.js';
 
 interface RunFlags {
@@ -43,7 +43,7 @@ export function register(program: Command): void {
         throw new UsageError(`--stage must be one of ${STAGES.join(', ')}, got ${flags.stage}`);
       const profile = flags.profile ? pickProfile(flags.profile, flags.config) : undefined;
       const queries = await readQueries(flags.queries);
-      const engine = await Engine.open(flags.index, { readOnly: true });
+      const engine = await Engine.open(flags.index, BATCH_OPEN);
       const lines: string[] = [];
       const started = performance.now();
       // retrieve = the first stage only; rerank and final = every ranking stage.
