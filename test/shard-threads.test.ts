@@ -82,6 +82,23 @@ describe('search threads', () => {
     }
   });
 
+  it('fall back to this thread when a search thread fails', async () => {
+    const failing = await Engine.open(dir, { readOnly: true, searchThreads: 2 });
+    try {
+      // Shard 1's first segment handed over as bytes no segment parses from.
+      const shards = (failing as unknown as { shards: { segments: { segment: { shared: unknown } }[] }[] })
+        .shards;
+      shards[1].segments[0].segment.shared = {
+        head: new Uint8Array(new SharedArrayBuffer(64)),
+        textsStart: 64,
+      };
+      for (const q of queries(5, 8)) same(serial, failing, q, 100);
+      expect(failing.searchThreads).toBe(1);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('follow deletes and adds made after opening', async () => {
     const live = await Engine.open(tempDir(), { shards: 3 });
     const plain = await Engine.open(tempDir(), { shards: 3 });

@@ -200,6 +200,8 @@ export class ShardThreads {
    * posting each, so an answer not on the port yet is waited for while the count stays the same.
    */
   private answer(p: Pending): Reply | null {
+    // Stopped while this search was in flight (another shard's thread failed): score it here.
+    if (this.broken) return null;
     const deadline = performance.now() + ANSWER_MS;
     for (;;) {
       let got = receiveMessageOnPort(p.thread.port);

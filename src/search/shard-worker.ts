@@ -55,9 +55,17 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
     );
   };
 
+  /** Shards whose last sync failed, with why: their searches answer with the error. */
+  const broken = new Map<number, string>();
+
   port.on('message', (msg: ShardRequest) => {
     if (msg.op === 'sync') {
-      sync(msg.shard, msg.segments);
+      try {
+        sync(msg.shard, msg.segments);
+        broken.delete(msg.shard);
+      } catch (err) {
+        broken.set(msg.shard, (err as Error).message);
+      }
       return;
     }
     if (msg.op === 'release') {
@@ -69,6 +77,8 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
       return;
     }
     try {
+      const failed = broken.get(msg.shard);
+      if (failed !== undefined) throw new Error(`shard ${msg.shard}: ${failed}`);
       const segments = shards.get(msg.shard) ?? [];
       if (msg.op === 'features') {
         const features = computeFeatures(
