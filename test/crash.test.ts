@@ -64,15 +64,16 @@ describe('crash safety (kill -9 while indexing)', () => {
     });
     try {
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      // Readers open and search for 4 s of the writer's work, and at least 4 times (on a loaded
+      // machine an open can take over a second): every one must find committed documents.
       let opened = 0;
-      const deadline = Date.now() + 4000;
-      while (Date.now() < deadline) {
+      const started = Date.now();
+      while (Date.now() - started < 4000 || opened < 4) {
         const reader = await Engine.open(dir, { readOnly: true });
         expect(reader.search('river forest', { k: 5 }).hits.length).toBeGreaterThan(0);
         await reader.close();
         opened++;
       }
-      expect(opened).toBeGreaterThan(3);
     } finally {
       child.kill('SIGKILL');
     }
