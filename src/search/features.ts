@@ -142,8 +142,9 @@ export function computeFeatures(
   const fromScores = options.fromScores === true;
   const originals = terms.filter((t) => t.original);
   const T = originals.length;
-  // Per original term, its idf (largest field df), for idf coverage.
-  const originalIdf = originals.map((t) => termIdf(stats, fields.length, t.term));
+  // Per term, its idf over all fields (the largest field df): BM25F's, and idf coverage's.
+  const termIdfs = new Map(terms.map((t) => [t, termIdf(stats, fields.length, t.term)]));
+  const originalIdf = originals.map((t) => termIdfs.get(t) ?? 0);
   const idfSum = originalIdf.reduce((a, b) => a + b, 0) || 1;
   // Per candidate: which original terms matched anywhere / in the title (bit masks), and positions.
   const matched = new Uint32Array(n);
@@ -236,9 +237,7 @@ export function computeFeatures(
       }
       if (bm25f && tfRowCount > 0) {
         // BM25F of this term, as plan/score-segment score it.
-        let maxDf = 0;
-        for (let f = 0; f < fields.length; f++) maxDf = Math.max(maxDf, stats.docFreq(f, t.term));
-        const w = idf(stats.docCount, maxDf) * t.weight * (params.k1 + 1);
+        const w = (termIdfs.get(t) ?? 0) * t.weight * (params.k1 + 1);
         const into = t.original ? original : expanded;
         for (let r = 0; r < tfRowCount; r++) {
           const row = tfRows[r];

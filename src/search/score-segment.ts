@@ -228,10 +228,8 @@ function combineTwo(
   if (dfA + dfB === 0) return { touched: touchedCount, postings: 0 };
   const [main, mainOrd, side, sideOrd, sideDf] =
     dfA >= dfB ? [a, ordA, b, ordB, dfB] : [b, ordB, a, ordA, dfA];
-  const { acc, seen, touched, must } = scratch;
-  const sideDocs = sideDf > 0 ? sideOf(seg, side.field, sideOrd, sideDf, plan, scratch) : scratch.sideDocs;
-  const sideTf = scratch.sideTf;
-  const { docs, freqs } = scratch;
+  if (sideDf > 0) decodeSide(seg, side.field, sideOrd, sideDf, plan, scratch);
+  const { acc, seen, touched, must, docs, freqs, sideDocs, sideTf } = scratch;
   const norms = seg.fields[main.field].norms;
   const cache = plan.tfCaches[main.field];
   const decode = seg.startDecode(main.field, mainOrd);
@@ -276,21 +274,20 @@ function combineTwo(
 }
 
 /** Decodes a term's whole postings in one field into `scratch.sideDocs/sideTf` (weighted tf). */
-function sideOf(
+function decodeSide(
   seg: SegmentState['segment'],
   field: number,
   ord: number,
   df: number,
   plan: Plan,
   scratch: Scratch,
-): Int32Array {
+): void {
   scratch.ensureSide(df);
   const { sideDocs, sideFreqs, sideTf } = scratch;
   const n = seg.decodeChunk(field, seg.startDecode(field, ord), sideDocs, sideFreqs, df);
   const norms = seg.fields[field].norms;
   const cache = plan.tfCaches[field];
   for (let k = 0; k < n; k++) sideTf[k] = sideFreqs[k] * cache[norms[sideDocs[k]]];
-  return sideDocs;
 }
 
 /** Zeroes what a scoring touched (the touched docs, and the exclusions if any). */

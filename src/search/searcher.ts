@@ -47,11 +47,11 @@ export interface SearchResult {
 }
 
 /**
- * One shard's answer: plain data, its top k as columns, sorted by (score desc, key asc, id asc)
- * unless `searchShard` was asked for them unsorted.
+ * One shard's answer: plain data, its top k as columns of places (segment seq and doc), sorted by
+ * (score desc, key asc, id asc) unless `searchShard` was asked for them unsorted. Ids are named
+ * once, for the hits the merge keeps.
  */
 export interface ShardHits {
-  ids: string[];
   scores: Float64Array;
   /** Tie keys (`index/id-key`): equal scores are ordered by key, then id. */
   keys: Float64Array;
@@ -75,7 +75,11 @@ const carried = new WeakMap<Segment, Scratch>();
  * (`from`) on top of them, and frees them. Used by feedback, whose second pass repeats the first
  * pass's clauses. Each segment gets its own scratch while carried (about 17 bytes per doc).
  */
+let nextCarryId = 1;
+
 export class Carry {
+  /** Names this carry to search threads, which keep its scores for the shards they score. */
+  readonly id = nextCarryId++;
   /** Called on release (search threads drop the scores they kept for this carry). */
   onRelease: (() => void) | undefined;
   /** Per segment (by seq): its scratch and where its scoring stands. */
@@ -106,10 +110,9 @@ export function searchShard(
   k: number,
   use?: CarryUse,
   sorted = true,
-  withIds = true,
 ): ShardHits {
   const states: SegmentState[] = shard.segments;
-  // Ids are decoded on first use (a search thread returns places only, and names ties rarely).
+  // Ids are decoded only to name ties of equal keys (rare).
   const topk = new TopK(k, (ref) => states[Math.floor(ref / 2 ** 32)].segment.idList()[ref % 2 ** 32]);
   let postings = 0;
   let matched = 0;
@@ -150,71 +153,69 @@ export function searchShard(
       },
       resume,
     );
+    // A resumed scoring resets the kept scratch: the carry no longer holds this segment.
+    if (use && resume && !resume.keep) use.carry.segments.delete(states[s].seq);
     postings += work.postings;
     matched += work.matched;
   }
   const { scores, refs, keys } = topk.drain(sorted);
   const n = scores.length;
-  const ids: string[] = withIds ? new Array(n) : [];
   const seqs = new Float64Array(n);
   const docs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const s = Math.floor(refs[i] / 2 ** 32);
-    const doc = refs[i] % 2 ** 32;
     seqs[i] = states[s].seq;
-    docs[i] = doc;
+    docs[i] = refs[i] % 2 ** 32;
   }
-  if (withIds) fillIds(ids, states, seqs, docs);
-  return { ids, scores, keys, seqs, docs, postings, matched, segments: states.length };
+  return { scores, keys, seqs, docs, postings, matched, segments: states.length };
 }
 
-/** Puts the external id of each (seq, doc) place into `ids`. */
-export function fillIds(
-  ids: string[],
-  states: readonly SegmentState[],
-  seqs: Float64Array,
-  docs: Float64Array,
-): void {
-  const lists = new Map<number, string[]>();
-  for (let i = 0; i < seqs.length; i++) {
-    let list = lists.get(seqs[i]);
-    if (!list) {
-      const state = states.find((st) => st.seq === seqs[i]);
-      if (!state) throw new Error(`search: segment ${seqs[i]} of a hit is gone`);
-      list = state.segment.idList();
-      lists.set(seqs[i], list);
-    }
-    ids[i] = list[docs[i]];
-  }
-}
-
-/** The merged ranking: hit i is row `rows[i]` of shard list `lists[i]`. */
+/** The merged ranking: hit i is row `rows[i]` of shard list `lists[i]`, with external id `ids[i]`. */
 interface Picks {
   lists: Int32Array;
   rows: Int32Array;
+  ids: string[];
 }
 
 /**
- * The k best of the shards' lists by (score desc, key asc, id asc). One list is sorted already; the
- * lists of several shards come unsorted and are cut and sorted once here.
+ * The k best of the shards' lists by (score desc, key asc, id asc), named. One list is sorted
+ * already; the lists of several shards come unsorted and are cut and sorted once here.
  */
-function mergeTop(lists: readonly ShardHits[], k: number): Picks {
+function mergeTop(shards: readonly Shard[], lists: readonly ShardHits[], k: number): Picks {
+  const segments = new Map<number, SegmentState>();
+  for (const shard of shards) for (const st of shard.segments) segments.set(st.seq, st);
+  const idLists = new Map<number, string[]>();
+  const idAt = (list: number, row: number): string => {
+    const seq = lists[list].seqs[row];
+    let ids = idLists.get(seq);
+    if (!ids) {
+      const state = segments.get(seq);
+      if (!state) throw new Error(`search: segment ${seq} of a hit is gone`);
+      ids = state.segment.idList();
+      idLists.set(seq, ids);
+    }
+    return ids[lists[list].docs[row]];
+  };
+  let picks: { lists: Int32Array; rows: Int32Array };
   if (lists.length === 1) {
-    const n = Math.min(k, lists[0].ids.length);
-    return { lists: new Int32Array(n), rows: Int32Array.from({ length: n }, (_, i) => i) };
+    const n = Math.min(k, lists[0].scores.length);
+    picks = { lists: new Int32Array(n), rows: Int32Array.from({ length: n }, (_, i) => i) };
+  } else {
+    const topk = new TopK(k, (ref) => idAt(Math.floor(ref / 2 ** 32), ref % 2 ** 32));
+    lists.forEach((l, list) => {
+      const base = list * 2 ** 32;
+      for (let row = 0; row < l.scores.length; row++) topk.offer(l.scores[row], base + row, l.keys[row]);
+    });
+    const { refs } = topk.drain();
+    picks = { lists: new Int32Array(refs.length), rows: new Int32Array(refs.length) };
+    for (let i = 0; i < refs.length; i++) {
+      picks.lists[i] = Math.floor(refs[i] / 2 ** 32);
+      picks.rows[i] = refs[i] % 2 ** 32;
+    }
   }
-  const topk = new TopK(k, (ref) => lists[Math.floor(ref / 2 ** 32)].ids[ref % 2 ** 32]);
-  lists.forEach((l, list) => {
-    const base = list * 2 ** 32;
-    for (let row = 0; row < l.ids.length; row++) topk.offer(l.scores[row], base + row, l.keys[row]);
-  });
-  const { refs } = topk.drain();
-  const out = { lists: new Int32Array(refs.length), rows: new Int32Array(refs.length) };
-  for (let i = 0; i < refs.length; i++) {
-    out.lists[i] = Math.floor(refs[i] / 2 ** 32);
-    out.rows[i] = refs[i] % 2 ** 32;
-  }
-  return out;
+  const ids: string[] = new Array(picks.rows.length);
+  for (let i = 0; i < ids.length; i++) ids[i] = idAt(picks.lists[i], picks.rows[i]);
+  return { ...picks, ids };
 }
 
 export interface SearcherContext {
@@ -294,22 +295,14 @@ function rank(ctx: SearcherContext, input: string | Query, k: number, carry?: Ca
   const pending = ctx.shards.map((shard, i) =>
     threads ? threads.start(i, shard, plan, k, use?.carry ?? null, fromClause) : null,
   );
-  const perShard = ctx.shards.map((shard, i) =>
-    pending[i] ? null : searchShard(shard, plan, k, use, sorted),
-  );
-  pending.forEach((p, i) => {
-    if (!p || !threads) return;
-    const shard = ctx.shards[i];
-    const hits = threads.finish(p);
-    if (hits) {
-      hits.ids = new Array(hits.seqs.length);
-      fillIds(hits.ids, shard.segments, hits.seqs, hits.docs);
-      perShard[i] = hits;
-    } else perShard[i] = searchShard(shard, plan, k, use, sorted);
+  const perShard: ShardHits[] = new Array(ctx.shards.length);
+  ctx.shards.forEach((shard, i) => {
+    if (!pending[i]) perShard[i] = searchShard(shard, plan, k, use, sorted);
   });
-  // A resumed search has reset every carried scratch.
-  if (use?.mode === 'resume') use.carry.segments.clear();
-  return { query, perShard: perShard as ShardHits[], top: mergeTop(perShard as ShardHits[], k) };
+  pending.forEach((p, i) => {
+    if (p) perShard[i] = threads?.finish(p) ?? searchShard(ctx.shards[i], plan, k, use, sorted);
+  });
+  return { query, perShard, top: mergeTop(ctx.shards, perShard, k) };
 }
 
 function workOf(ctx: SearcherContext, perShard: readonly ShardHits[]): SearchWork {
@@ -335,7 +328,7 @@ export function searchRefs(
     const list = top.lists[i];
     const row = top.rows[i];
     const r = perShard[list];
-    refs.ids[i] = r.ids[row];
+    refs.ids[i] = top.ids[i];
     refs.scores[i] = r.scores[row];
     refs.shards[i] = list;
     refs.seqs[i] = r.seqs[row];
@@ -361,7 +354,7 @@ export function search(
     for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
   const hits: Hit[] = Array.from(top.rows, (row, i) => {
     const r = perShard[top.lists[i]];
-    const hit: Hit = { id: r.ids[row], score: r.scores[row], title: '' };
+    const hit: Hit = { id: top.ids[i], score: r.scores[row], title: '' };
     if (stored || snippetTerms) {
       const seg = bySeq.get(r.seqs[row])!.segment;
       const doc = r.docs[row];

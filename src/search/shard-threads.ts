@@ -73,14 +73,8 @@ interface Thread {
   carries: Set<number>;
 }
 
-/** A search in flight on a thread. */
-export interface Pending {
-  thread: Thread;
-  shard: number;
-}
-
-const carryTokens = new WeakMap<Carry, number>();
-let nextToken = 1;
+/** A search in flight: the thread that will answer it. */
+export type Pending = Thread;
 
 export class ShardThreads {
   private readonly threads: Thread[] = [];
@@ -142,13 +136,13 @@ export class ShardThreads {
     if (!thread) return null;
     let wire: Extract<ShardRequest, { op: 'search' }>['carry'] = null;
     if (carry) {
-      const token = tokenOf(carry);
+      const token = carry.id;
       thread.carries.add(token);
       carry.onRelease = () => this.release(token);
       wire = from === null ? { token, mode: 'keep' } : { token, mode: 'resume', from };
     }
-    this.ask(thread, { op: 'search', shard: index, plan, k, carry: wire });
-    return { thread, shard: index };
+    this.post(thread, { op: 'search', shard: index, plan, k, carry: wire });
+    return thread;
   }
 
   /** Waits for a search started with `start`; null when the thread failed (score it here then). */
@@ -161,8 +155,8 @@ export class ShardThreads {
   startFeatures(index: number, shard: Shard, job: Omit<FeaturesJob, 'op' | 'shard'>): Pending | null {
     const thread = this.take(index, shard);
     if (!thread) return null;
-    this.ask(thread, { op: 'features', shard: index, ...job });
-    return { thread, shard: index };
+    this.post(thread, { op: 'features', shard: index, ...job });
+    return thread;
   }
 
   /** Waits for features started with `startFeatures`; null when the thread failed. */
@@ -190,26 +184,22 @@ export class ShardThreads {
     return thread;
   }
 
-  private ask(thread: Thread, msg: ShardRequest): void {
-    this.post(thread, msg);
-  }
-
   /**
    * The thread's next answer (a thread answers in the order it was asked); null, and every thread
    * stopped, when it failed or took too long. The thread counts its answers in `done` after
    * posting each, so an answer not on the port yet is waited for while the count stays the same.
    */
-  private answer(p: Pending): Reply | null {
+  private answer(thread: Pending): Reply | null {
     // Stopped while this search was in flight (another shard's thread failed): score it here.
     if (this.broken) return null;
     const deadline = performance.now() + ANSWER_MS;
     for (;;) {
-      let got = receiveMessageOnPort(p.thread.port);
+      let got = receiveMessageOnPort(thread.port);
       if (!got) {
-        const count = Atomics.load(p.thread.done, 0);
-        got = receiveMessageOnPort(p.thread.port);
+        const count = Atomics.load(thread.done, 0);
+        got = receiveMessageOnPort(thread.port);
         const left = deadline - performance.now();
-        if (!got && (left <= 0 || Atomics.wait(p.thread.done, 0, count, left) === 'timed-out')) break;
+        if (!got && (left <= 0 || Atomics.wait(thread.done, 0, count, left) === 'timed-out')) break;
       }
       if (!got) continue;
       const msg = got.message as Reply;
@@ -240,13 +230,4 @@ export class ShardThreads {
       void t.worker.terminate();
     }
   }
-}
-
-function tokenOf(carry: Carry): number {
-  let token = carryTokens.get(carry);
-  if (token === undefined) {
-    token = nextToken++;
-    carryTokens.set(carry, token);
-  }
-  return token;
 }

@@ -106,14 +106,11 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
           use = { carry, mode: 'keep' };
         } else use = { carry, mode: 'resume', from: msg.carry.from };
       }
-      const hits = searchShard({ segments }, msg.plan, msg.k, use, false, false);
-      if (use?.mode === 'resume') {
-        use.carry.segments.clear();
-        carries.delete(key);
-      }
+      const hits = searchShard({ segments }, msg.plan, msg.k, use, false);
+      if (use?.mode === 'resume') carries.delete(key);
       const { scores, keys, seqs, docs } = hits;
       const buffers = [scores.buffer, keys.buffer, seqs.buffer, docs.buffer] as ArrayBuffer[];
-      port.postMessage({ ok: true, hits: { ...hits, ids: [] } }, buffers);
+      port.postMessage({ ok: true, hits }, buffers);
     } catch (err) {
       port.postMessage({ ok: false, error: (err as Error).message });
     } finally {

@@ -19,8 +19,7 @@ export class TopK {
   private refs: Float64Array;
   private keys: Float64Array;
   private size = 0;
-  /** Candidates scoring below this cannot make the top k (read it to skip work for them). */
-  threshold = Number.NEGATIVE_INFINITY;
+  private bar = Number.NEGATIVE_INFINITY;
   private readonly tieName: (ref: number) => string;
   private readonly scratch: Float64Array;
 
@@ -34,9 +33,14 @@ export class TopK {
     this.tieName = tieName;
   }
 
+  /** Candidates scoring below this cannot make the top k (read it to skip work for them). */
+  get threshold(): number {
+    return this.bar;
+  }
+
   /** Offers a candidate; `key` breaks score ties (smaller first). */
   offer(score: number, ref: number, key: number): void {
-    if (score < this.threshold || this.k === 0) return;
+    if (score < this.bar || this.k === 0) return;
     if (this.size === this.scores.length) this.truncate();
     this.scores[this.size] = score;
     this.keys[this.size] = key;
@@ -128,7 +132,7 @@ export class TopK {
       refs[w++] = tieRefs[order[i]];
     }
     this.size = w;
-    this.threshold = kth;
+    this.bar = kth;
   }
 }
 
