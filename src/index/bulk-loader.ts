@@ -86,7 +86,7 @@ export class BulkLoader {
     this.open.push(doc);
     this.openChars += doc.text.length + (doc.title?.length ?? 0);
     if (this.inflight.size > 0) this.touched.set(doc.id, this.submitted);
-    if (this.openChars >= Math.min(CHUNK_CHARS, FIRST_CHUNK_CHARS * 2 ** this.submitted)) this.submitOpen();
+    if (this.openChars >= this.chunkLimit) this.submitOpen();
   }
 
   /**
@@ -112,7 +112,7 @@ export class BulkLoader {
     this.openJobs.push(job);
     this.openDone.push(done);
     this.openBytes += Math.max(size, 0);
-    if (this.openBytes >= Math.min(CHUNK_CHARS, FIRST_CHUNK_CHARS * 2 ** this.submitted)) this.submitFiles(1);
+    if (this.openBytes >= this.chunkLimit) this.submitFiles(1);
   }
 
   /** Submits whole JSONL lines (decoded by the builder); resolves once they are attached. */
@@ -131,6 +131,11 @@ export class BulkLoader {
     this.submitFiles(parts);
   }
 
+  /** The open batch is submitted at this size: small chunks first, so that builders start early. */
+  private get chunkLimit(): number {
+    return Math.min(CHUNK_CHARS, FIRST_CHUNK_CHARS * 2 ** this.submitted);
+  }
+
   private submitDocs(parts: number): void {
     if (this.open.length === 0) return;
     const docs = this.open.filter((d): d is DocumentInput => d !== null);
@@ -138,11 +143,8 @@ export class BulkLoader {
     this.open = [];
     this.openIndex.clear();
     this.openChars = 0;
-    const n = chars >= FIRST_CHUNK_CHARS ? Math.max(1, Math.min(parts, docs.length)) : 1;
-    for (let p = 0; p < n; p++) {
-      const part = docs.slice(Math.floor((p * docs.length) / n), Math.floor(((p + 1) * docs.length) / n));
-      if (part.length > 0) void this.submit({ kind: 'docs', docs: part }).catch(() => {});
-    }
+    for (const [from, to] of cut(docs.length, chars, parts))
+      void this.submit({ kind: 'docs', docs: docs.slice(from, to) }).catch(() => {});
   }
 
   private submitFiles(parts: number): void {
@@ -153,13 +155,8 @@ export class BulkLoader {
     this.openJobs = [];
     this.openDone = [];
     this.openBytes = 0;
-    const n = bytes >= FIRST_CHUNK_CHARS ? Math.max(1, Math.min(parts, jobs.length)) : 1;
-    for (let p = 0; p < n; p++) {
-      const from = Math.floor((p * jobs.length) / n);
-      const to = Math.floor(((p + 1) * jobs.length) / n);
-      if (to > from)
-        void this.submit({ kind: 'files', jobs: jobs.slice(from, to) }, done.slice(from, to)).catch(() => {});
-    }
+    for (const [from, to] of cut(jobs.length, bytes, parts))
+      void this.submit({ kind: 'files', jobs: jobs.slice(from, to) }, done.slice(from, to)).catch(() => {});
   }
 
   /** Waits until at most `maxPending` chunks are in flight; throws a build failure. */
@@ -233,4 +230,19 @@ export class BulkLoader {
     });
     return { docs: built.docs, chars: built.chars, errors: chunkErrors(built.problems) };
   }
+}
+
+/**
+ * A batch of `count` items holding `size` characters (or bytes) cut into up to `parts` consecutive
+ * non-empty ranges [from, to); a batch under {@link FIRST_CHUNK_CHARS} stays whole.
+ */
+function cut(count: number, size: number, parts: number): [number, number][] {
+  const n = size >= FIRST_CHUNK_CHARS ? Math.max(1, Math.min(parts, count)) : 1;
+  const out: [number, number][] = [];
+  for (let p = 0; p < n; p++) {
+    const from = Math.floor((p * count) / n);
+    const to = Math.floor(((p + 1) * count) / n);
+    if (to > from) out.push([from, to]);
+  }
+  return out;
 }

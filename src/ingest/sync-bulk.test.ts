@@ -5,7 +5,7 @@ import { Engine } from '../engine.js';
 import { fileOfId } from './folder.js';
 import { FolderSync, type SyncReport, type SyncTarget } from './sync.js';
 import { makePdf } from './testing/make-pdf.js';
-import { tempDir as makeTempDir, write } from './testing/tree.js';
+import { tempDir as makeTempDir, write, writeDamaged } from './testing/tree.js';
 
 // A bulk Engine reads, parses and cuts files in its builder (`Engine.addFile`): from TypeScript
 // sources the builder runs in this thread, through the same chunk code as a worker thread (the
@@ -67,19 +67,7 @@ function mixedTree(root: string): void {
       'From bob@example.org Tue Aug  1 11:00:00 2023\nnot a header at all\n\nbody\n',
   );
   write(root, 'pdf/good.pdf', makePdf({ pages: [['The lynx hunts at night.'], ['Page two: the owl.']] }));
-  write(root, 'broken.pdf', '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<>>\n%%EOF');
-  write(root, 'bad.eml', 'this is not a mail header\n\nbody\n');
-  write(root, 'photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3]));
-  write(
-    root,
-    'mixed.txt',
-    Buffer.concat([
-      Buffer.from('café au lait, naïve beaver '),
-      Buffer.from([0xff, 0xfe]),
-      Buffer.from(' résumé\n'),
-    ]),
-  );
-  write(root, 'latin1.txt', Buffer.from('caf\xe9 cr\xe8me br\xfbl\xe9e with a walrus\n', 'latin1'));
+  writeDamaged(root);
   const long = Array.from(
     { length: 60 },
     (_, i) => `Paragraph ${i} about the heron and the pond, number ${i}.`,

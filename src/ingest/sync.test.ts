@@ -5,7 +5,7 @@ import { Engine } from '../engine.js';
 import { fileOfId } from './folder.js';
 import { FolderSync } from './sync.js';
 import { makePdf } from './testing/make-pdf.js';
-import { tempDir as makeTempDir, write } from './testing/tree.js';
+import { tempDir as makeTempDir, write, writeDamaged } from './testing/tree.js';
 
 const open: Engine[] = [];
 afterEach(async () => {
@@ -46,19 +46,7 @@ describe('FolderSync on a tree of damaged files', () => {
     // Now damage the tree.
     const big = path.join(root, 'grows.txt');
     fs.truncateSync(big, 2 * 1024 ** 3); // 2 GB, sparse: no disk used, must never be read
-    write(root, 'photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3]));
-    write(
-      root,
-      'mixed.txt',
-      Buffer.concat([
-        Buffer.from('café au lait, naïve beaver '),
-        Buffer.from([0xff, 0xfe]),
-        Buffer.from(' résumé\n'),
-      ]),
-    );
-    write(root, 'latin1.txt', Buffer.from('caf\xe9 cr\xe8me br\xfbl\xe9e with a walrus\n', 'latin1'));
-    write(root, 'broken.pdf', '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer <<>>\n%%EOF');
-    write(root, 'bad.eml', 'this is not a mail header\n\nbody\n');
+    writeDamaged(root);
     const outside = tempDir();
     write(outside, 'secret.txt', 'the password is swordfish');
     fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'escape.txt'));

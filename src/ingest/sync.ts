@@ -21,10 +21,9 @@ import {
   checkFolderFile,
   type FileIssue,
   type FileJob,
-  type FileOutcome,
   type FileResult,
   fileOfId,
-  readChangedFile,
+  indexFolderFile,
 } from './folder.js';
 import type { PassageOptions } from './passages.js';
 import { type FileState, readSyncState, type SyncState, stateFile, writeSyncState } from './sync-state.js';
@@ -344,10 +343,8 @@ export class FolderSync {
           this.record(job, result, report, progress, remove),
         );
       } else {
-        const got = await readChangedFile(label, e.rel, job.options);
-        this.record(job, got.kind === 'indexed' ? this.addDocs(job, got) : got, report, progress, (id) =>
-          target.delete(id),
-        );
+        const got = await indexFolderFile(job, (doc) => target.add(doc));
+        this.record(job, got, report, progress, (id) => target.delete(id));
       }
       await this.options.afterFile?.(progress);
     }
@@ -356,25 +353,6 @@ export class FolderSync {
       await target.filesDone?.();
       await this.options.afterFile?.(progress);
     }
-  }
-
-  /** Adds the passages of a file read here; those the target refuses are problems of the file. */
-  private addDocs(job: FileJob, got: Extract<FileOutcome, { kind: 'indexed' }>): FileResult {
-    const added: string[] = [];
-    const refused: FileIssue[] = [];
-    let chars = 0;
-    for (const doc of got.docs) {
-      try {
-        this.target.add(doc);
-      } catch (err) {
-        refused.push({ path: `${job.file}: passage ${doc.id}`, reason: (err as Error).message });
-        continue;
-      }
-      added.push(doc.id);
-      chars += doc.text.length + (doc.title?.length ?? 0);
-    }
-    const { docs: _, ...rest } = got;
-    return { ...rest, ids: added, chars, problems: [...refused, ...got.problems] };
   }
 
   /**
