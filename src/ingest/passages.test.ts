@@ -236,9 +236,16 @@ describe('toPassages on parsed documents', () => {
 });
 
 describe('countTokens', () => {
-  it('counts what the token regex counts, for any mix of scripts, spaces and astral characters', () => {
+  it('counts words as the index sees them: code is split at its punctuation', () => {
+    expect(countTokens('let p = Path::new("/foo/bar");')).toBe(6);
+    expect(countTokens('snake_case x2 — “quoted”, 中文。人々')).toBe(7);
+  });
+
+  it('counts what the token regex counts, for any mix of scripts, spaces, punctuation and astral characters', () => {
     const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
-    const token = new RegExp(`[${CJK}]|[^\\s${CJK}]+`, 'gu');
+    const separators =
+      '\\s\\x00-\\x2f\\x3a-\\x40\\x5b-\\x5e\\x60\\x7b-\\xbf\\u2000-\\u206f\\u3000-\\u303f\\uff01-\\uff0f';
+    const token = new RegExp(`[${CJK}]|[^${separators}${CJK}]+`, 'gu');
     const pieces = [
       'a',
       'word',
@@ -257,6 +264,14 @@ describe('countTokens', () => {
       '⺀',
       '\u2029',
       '.',
+      '_',
+      '::',
+      '"',
+      '(',
+      '\u2014',
+      '\u3002',
+      '\u3005',
+      '7',
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (parts) => {

@@ -2,9 +2,12 @@
  * @module ingest/passages
  * A document → passages of about `targetTokens` tokens (never more than `maxTokens`, unless one
  * word is longer), cut on heading, page, paragraph and sentence boundaries, in that order of
- * preference, and never inside a word. A token is a run of non-space characters, except that each
- * Chinese, Japanese or Korean character counts as one token (and a boundary may fall between two
- * of them).
+ * preference, and never inside a word. A token is a word as the index sees one: a run of letters,
+ * digits and underscores (so `Path::new("/foo")` is three tokens, not one: code is measured as the
+ * index will score it, and a passage of code is no longer than a passage of prose), except that
+ * each Chinese, Japanese or Korean character counts as one token (and a boundary may fall between
+ * two of them). Spaces, ASCII punctuation and the punctuation blocks (Latin-1's, General
+ * Punctuation, CJK Symbols and Punctuation, fullwidth ASCII punctuation) separate tokens.
  *
  * Each passage carries `start`/`end` offsets with `text.slice(start, end) === passage.text`, the
  * heading path at its start, its page (when the document has pages) and the document's metadata.
@@ -62,9 +65,31 @@ export interface Passage {
 }
 
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
-const TOKEN = new RegExp(`[${CJK}]|[^\\s${CJK}]+`, 'gu');
+/** Characters that never belong to a token (see {@link isWordCode}); `_` does. */
+const SEPARATORS =
+  '\\s\\x00-\\x2f\\x3a-\\x40\\x5b-\\x5e\\x60\\x7b-\\xbf\\u2000-\\u206f\\u3000-\\u303f\\uff01-\\uff0f';
+const TOKEN = new RegExp(`[${CJK}]|[^${SEPARATORS}${CJK}]+`, 'gu');
 const CJK_CHAR = new RegExp(`[${CJK}]`, 'u');
 const PARAGRAPH_BREAK = /\n[ \t\r\f\v]*\n\s*/g;
+
+/** ASCII letters, digits and `_`. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = /[A-Za-z0-9_]/.test(String.fromCharCode(c)) ? 1 : 0;
+
+/**
+ * Whether code point (or UTF-16 unit) `c` can be part of a token, CJK aside: an ASCII letter, digit
+ * or `_`, or any other character that is neither whitespace nor in a punctuation block (U+0080-
+ * U+00BF, U+2000-U+206F, U+3000-U+303F, U+FF01-U+FF0F). One rule for strings here and for the
+ * bytes of the haystack scanner (eval/needle/jsonl-scan).
+ */
+export function isWordCode(c: number): boolean {
+  if (c < 0x80) return ASCII_WORD[c] === 1;
+  if (c < 0xc0) return false;
+  if (c >= 0x2000 && c <= 0x206f) return false;
+  if (c >= 0x3000 && c <= 0x303f) return false;
+  if (c >= 0xff01 && c <= 0xff0f) return false;
+  return !isSpace(c);
+}
 
 /** Whether UTF-16 unit `c` is whitespace as the regex `\s` has it. */
 function isSpace(c: number): boolean {
@@ -103,7 +128,7 @@ function countTokensIn(text: string, start: number, end: number, limit: number):
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x2e80) {
-      if (isSpace(c)) inWord = false;
+      if (!isWordCode(c)) inWord = false;
       else if (!inWord) {
         inWord = true;
         if (++n > limit) return n;
@@ -116,7 +141,7 @@ function countTokensIn(text: string, start: number, end: number, limit: number):
     if (CJK_CHAR.test(ch)) {
       n++;
       inWord = false;
-    } else if (isSpace(c)) inWord = false;
+    } else if (!isWordCode(c)) inWord = false;
     else if (!inWord) {
       inWord = true;
       n++;
@@ -327,7 +352,10 @@ function splitParagraph(
   }
 }
 
-/** Appends runs of at most `target` tokens, cut between words (or between CJK characters). */
+/**
+ * Appends runs of at most `target` tokens, cut just before a token (between words, or between CJK
+ * characters): punctuation stays with the token before it, and no character is left out.
+ */
 function splitWords(
   text: string,
   start: number,
@@ -337,21 +365,21 @@ function splitWords(
   units: Unit[],
 ): void {
   const sentence = text.slice(start, end);
-  let runStart = -1;
-  let runEnd = -1;
+  let runStart = 0;
   let n = 0;
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(sentence); m !== null; m = TOKEN.exec(sentence)) {
     if (n === target) {
+      let runEnd = m.index;
+      while (runEnd > runStart && isSpace(sentence.charCodeAt(runEnd - 1))) runEnd--;
       units.push({ start: start + runStart, end: start + runEnd, tokens: n, strength });
       strength = 0;
       n = 0;
+      runStart = m.index;
     }
-    if (n === 0) runStart = m.index;
-    runEnd = m.index + m[0].length;
     n++;
   }
-  if (n > 0) units.push({ start: start + runStart, end: start + runEnd, tokens: n, strength });
+  units.push({ start: start + runStart, end, tokens: n, strength });
 }
 
 /** Whether `ch` is a CJK character (each one a token). */

@@ -29,11 +29,12 @@ export interface HaystackOptions {
   corpus: string;
   /** JSONL read after the corpus runs out (repeated if it runs out too); default: repeat the corpus. */
   fill?: string;
-  /** Haystack size in tokens (runs of non-space characters; a CJK character is one). */
+  /** Haystack size in tokens (runs of letters, digits and `_`; a CJK character is one). */
   tokens: number;
   /**
-   * Documents longer than twice this many tokens are cut into passages of about this many (ids
-   * `<id>#<n>`), as `funnel index` cuts files; 0 keeps whole documents. Default 200.
+   * Documents longer than 1.25 times this many tokens are cut into passages of about this many
+   * (ids `<id>#<n>`), as `funnel index` cuts files; 0 keeps whole documents. Default 200. See
+   * {@link pieceTarget}.
    */
   passageTokens?: number;
   /** Shards of the index (default: one per core). */
@@ -62,7 +63,19 @@ export interface HaystackLayout {
   starts: Float64Array;
 }
 
-const VERSION = 2;
+const VERSION = 3;
+
+/**
+ * The passage size a document of `tokens` tokens is cut to: 0 (kept whole) up to 1.25·`target`,
+ * else `tokens` shared evenly among round(tokens / target) passages (at least two). Passages then
+ * hold about 0.6 to 1.25 times the target instead of anything up to twice it: a needle's host is
+ * never much longer than the passages it competes with, so BM25's length normalisation does not
+ * bury it for where it happened to land.
+ */
+export function pieceTarget(tokens: number, target: number): number {
+  if (target <= 0 || tokens <= 1.25 * target) return 0;
+  return Math.ceil(tokens / Math.max(2, Math.round(tokens / target)));
+}
 const LAYOUT = 'layout.tsv';
 const INFO = 'HAYSTACK.json';
 
@@ -173,8 +186,12 @@ export async function buildHaystack(
   /** `doc` as passages (ids `<id>#<n>` plus `suffix`), or whole when short or `target` is 0. */
   const addCut = async (doc: DocumentInput, suffix: string) => {
     const whole = countTokens(`${doc.title ?? ''} ${doc.text}`);
-    if (target === 0 || whole <= 2 * target) return addDoc({ ...doc, id: `${doc.id}${suffix}` }, whole);
-    for (const p of toPassages({ id: doc.id, text: doc.text }, { targetTokens: target })) {
+    const piece = pieceTarget(whole, target);
+    if (piece === 0) return addDoc({ ...doc, id: `${doc.id}${suffix}` }, whole);
+    for (const p of toPassages(
+      { id: doc.id, text: doc.text },
+      { targetTokens: piece, maxTokens: 2 * piece },
+    )) {
       await addDoc({ id: `${doc.id}#${p.ordinal}${suffix}`, title: doc.title, text: p.text }, p.tokens);
       if (full()) return;
     }
@@ -199,10 +216,8 @@ export async function buildHaystack(
         const stop = end > pos && buf[end - 1] === 13 ? end - 1 : end;
         if (stop > pos && round === 1) {
           const scan = scanJsonlLine(buf, pos, stop);
-          const cuts =
-            target > 0 && scan.text && scan.tokens > 2 * target
-              ? passageCuts(buf, scan.text[0], scan.text[1], target)
-              : [];
+          const piece = pieceTarget(scan.tokens, target);
+          const cuts = piece > 0 && scan.text ? passageCuts(buf, scan.text[0], scan.text[1], piece) : [];
           if (scan.id === undefined) badLines++;
           else if (cuts.length <= 1) record(scan.id, scan.tokens);
           else {

@@ -14,6 +14,7 @@ describe('scanJsonlLine', () => {
       { _id: 'b\u00e9"x', title: '', text: '中文分词 mixed 日本語テキスト and 한국어 words' },
       { _id: 'c', text: 'nbsp\u00a0separated\u3000ideographic\u2003em, emoji 😀 x', extra: { title: 'no' } },
       { title: 'x y', _id: 'd', text: '  leading and trailing  ', tags: ['text', 'title'] },
+      { _id: 'e', title: 'Path', text: 'Path::new("/foo/bar") and snake_case — “quoted”。人々 x2' },
     ];
     for (const d of docs) {
       const line = JSON.stringify(d);

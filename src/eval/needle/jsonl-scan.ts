@@ -2,8 +2,8 @@
  * @module eval/needle/jsonl-scan
  * Reads what the haystack builder needs from one corpus JSONL line without decoding it into a
  * string: the `_id` and the number of tokens of `title` and `text`, counted as ingest's
- * `countTokens` counts them (runs of non-space characters; each Chinese, Japanese or Korean
- * character is one token). The line's bytes then go to a builder thread as they are, so a 7 GB
+ * `countTokens` counts them (runs of letters, digits and underscores; each Chinese, Japanese or
+ * Korean character is one token). The line's bytes then go to a builder thread as they are, so a 7 GB
  * corpus is never held as JS strings on this thread.
  *
  * Long documents can be cut into passages on the bytes too (`passageLines`): the text string is
@@ -11,6 +11,8 @@
  * twice the target), and each piece becomes a line of its own with the document's title. A cut
  * always falls at the start of a character or escape, so every piece is valid JSON string content.
  */
+
+import { isWordCode } from '../../ingest/passages.js';
 
 /** What the scan found: the id (undefined if the line has no string `_id`) and the tokens. */
 export interface LineScan {
@@ -36,6 +38,9 @@ const BACKSLASH = 0x5c;
 /** CJK scripts that ingest counts one character at a time (Han, Hiragana, Katakana, Hangul). */
 function isCjk(cp: number): boolean {
   return (
+    (cp >= 0x3005 && cp <= 0x3007) ||
+    (cp >= 0x3021 && cp <= 0x3029) ||
+    (cp >= 0x3038 && cp <= 0x303b) ||
     (cp >= 0x3040 && cp <= 0x30ff) ||
     (cp >= 0x3400 && cp <= 0x4dbf) ||
     (cp >= 0x4e00 && cp <= 0x9fff) ||
@@ -131,7 +136,8 @@ function countStringTokens(
       tokens++;
       passage++;
       inWord = false;
-    } else if (!inWord) {
+    } else if (!isWordCode(cp)) inWord = false;
+    else if (!inWord) {
       tokens++;
       passage++;
       inWord = true;

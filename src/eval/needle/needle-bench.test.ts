@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../engine.js';
 import { loadProfiles } from '../../funnel/profile.js';
-import { buildHaystack, readLayout } from './haystack.js';
+import { buildHaystack, pieceTarget, readLayout } from './haystack.js';
 import { runNeedles } from './needle-bench.js';
 import { depthTable, needleCharts, needleReportHtml, summaryTable } from './needle-report.js';
 import { chooseHosts, documentAt, insertSentence, needlePositions, windowBaseline } from './placement.js';
@@ -73,6 +73,21 @@ describe('placement', () => {
     const spread = Array.from({ length: 100 }, (_, i) => i * 1e7 + 5e6);
     expect(windowBaseline(spread, 1e9, 128_000).best).toBe(0.01);
     expect(windowBaseline(spread, 1e9, 2e7).best).toBe(0.02);
+  });
+});
+
+describe('pieceTarget', () => {
+  it('keeps documents up to 1.25 targets whole and cuts longer ones evenly, never past 1.25 targets', () => {
+    expect(pieceTarget(250, 200)).toBe(0);
+    expect(pieceTarget(251, 200)).toBe(126);
+    expect(pieceTarget(1000, 200)).toBe(200);
+    expect(pieceTarget(1099, 200)).toBe(220);
+    expect(pieceTarget(5000, 0)).toBe(0);
+    for (let t = 251; t < 5000; t += 7) {
+      const piece = pieceTarget(t, 200);
+      expect(piece).toBeGreaterThanOrEqual(120);
+      expect(piece).toBeLessThanOrEqual(250);
+    }
   });
 });
 

@@ -177,7 +177,7 @@ export function stageTable(runs: readonly NeedleRun[]): Table {
 
 export function haystackTable(runs: readonly NeedleRun[]): Table {
   return {
-    caption: 'haystacks (tokens: runs of non-space characters)',
+    caption: 'haystacks (tokens: runs of letters, digits and _; a CJK character is one)',
     head: ['tokens', 'documents', 'index s', 'peak RSS MB', 'sources'],
     rows: runs.map((r) => [
       r.haystack.tokens,
