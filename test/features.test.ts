@@ -5,7 +5,7 @@ import { loadProfiles } from '../src/funnel/profile.js';
 import { featureTerms } from '../src/funnel/stages/rerank.js';
 import { RetrieveStage } from '../src/funnel/stages/retrieve.js';
 import { newTrace } from '../src/funnel/types.js';
-import { FEATURES } from '../src/search/features.js';
+import { bestWindow, FEATURES, WINDOW } from '../src/search/features.js';
 import { QUERY_WORDS, randomDocs, rng, tempDir } from './helpers.js';
 
 // Stage 2's features, computed two ways: reading every query term's postings, or taking the
@@ -68,5 +68,84 @@ describe('features from the first stage scores', () => {
     expect(candidates.head(5).bm25Of).toBe(candidates.bm25Of);
     const reranked = candidates.rank('2:x', new Float64Array(candidates.length).fill(1), 5);
     expect(reranked.bm25Of).toBeUndefined();
+  });
+});
+
+describe('bestWindow', () => {
+  // Brute force: every window [p, p + WINDOW) starting at some position, the idf of the distinct
+  // terms with a position inside it.
+  function brute(lists: number[][], idf: number[]): number {
+    let best = 0;
+    for (const p of lists.flat()) {
+      let sum = 0;
+      lists.forEach((l, t) => {
+        if (l.some((x) => x >= p && x < p + WINDOW)) sum += idf[t];
+      });
+      best = Math.max(best, sum);
+    }
+    return best;
+  }
+
+  it('finds the window with the largest idf share of distinct terms (random lists)', () => {
+    const r = rng(4);
+    for (let run = 0; run < 300; run++) {
+      const T = 1 + Math.floor(r() * 6);
+      const used = new Set<number>();
+      const lists = Array.from({ length: T }, () => {
+        const l: number[] = [];
+        const m = Math.floor(r() * 8);
+        for (let i = 0; i < m; i++) {
+          const p = Math.floor(r() * 60);
+          if (!used.has(p)) {
+            used.add(p);
+            l.push(p);
+          }
+        }
+        return l.sort((a, b) => a - b);
+      });
+      const idf = lists.map(() => 0.1 + r() * 3);
+      const pool = Int32Array.from(lists.flat());
+      const start = new Int32Array(T);
+      const count = new Int32Array(T);
+      let at = 0;
+      lists.forEach((l, t) => {
+        start[t] = at;
+        count[t] = l.length;
+        at += l.length;
+      });
+      const got = bestWindow(
+        pool,
+        start,
+        count,
+        0,
+        T,
+        idf,
+        new Int32Array(32),
+        new Int32Array(32),
+        new Int32Array(64),
+      );
+      expect(got).toBeCloseTo(brute(lists, idf), 12);
+    }
+  });
+
+  it('scores a passage whose sentence holds the question above one with the terms scattered', async () => {
+    const dir = tempDir();
+    const f = await Engine.open(dir);
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `filler${i % 37}`).join(' ');
+    f.add({ id: 'compact', text: `${filler(80)} The survey team counted 87 nests. ${filler(80)}` });
+    f.add({
+      id: 'scattered',
+      text: `survey ${filler(40)} team ${filler(40)} counted ${filler(40)} nests ${filler(40)}`,
+    });
+    await f.commit();
+    const original = f.parse('survey teams count nests');
+    const refs = f.retrieve(original, 10).refs;
+    const terms = featureTerms(original, original);
+    const m = f.features(refs, terms);
+    const col = FEATURES.indexOf('window_idf');
+    const value = (id: string) => m.values[refs.ids.indexOf(id) * FEATURES.length + col];
+    expect(value('compact')).toBeCloseTo(1, 9);
+    expect(value('scattered')).toBeLessThan(0.5);
+    await f.close();
   });
 });

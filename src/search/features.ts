@@ -2,8 +2,10 @@
  * @module search/features
  * Ranking features of given candidates for a second stage: per query term and field, the term
  * frequency (read from the postings, so no document is re-analyzed), and from the text positions of
- * the original terms, proximity (the smallest window holding every matched term) and ordered
- * adjacent pairs. One pass over each term's postings per segment; positions are decoded only for
+ * the original terms, proximity (the smallest window holding every matched term), ordered
+ * adjacent pairs, and the best window (the largest idf share of the query's terms that one
+ * {@link WINDOW}-position stretch of the text holds: a sentence that answers the question, wherever
+ * it sits in a long passage). One pass over each term's postings per segment; positions are decoded only for
  * candidates.
  */
 
@@ -34,6 +36,7 @@ export const FEATURES = [
   'proximity',
   'pairs',
   'log_length',
+  'window_idf',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -46,6 +49,8 @@ export interface FeatureMatrix {
 }
 
 const MAX_POSITIONS = 64;
+/** Width of the best window, in positions: about a clause. */
+export const WINDOW = 10;
 const CHUNK = 4096;
 
 /** Doc → candidate row (-1 for none) and decode buffers, reused from one call to the next. */
@@ -158,6 +163,8 @@ export function computeFeatures(
   let poolUsed = 0;
   const scratch = new Int32Array(MAX_POSITIONS);
   const windowIdx = new Int32Array(32);
+  const windowTerms = new Int32Array(32);
+  const windowRing = new Int32Array(2 * 32 * MAX_POSITIONS);
 
   // Candidates in index order (by shard, segment, doc): every per-candidate array below is indexed
   // by this order, so walking a term's postings (in doc order) writes them front to back instead of
@@ -277,6 +284,20 @@ export function computeFeatures(
       values[base + 7] = present / smallestWindow(pool, posStart, posCount, i * TT, TT, windowIdx);
       values[base + 8] = orderedPairs(pool, posStart, posCount, i * TT, TT) / (T - 1);
     }
+    if (present >= 1) {
+      const best = bestWindow(
+        pool,
+        posStart,
+        posCount,
+        i * TT,
+        TT,
+        originalIdf,
+        windowIdx,
+        windowTerms,
+        windowRing,
+      );
+      values[base + 10] = best / idfSum;
+    }
   }
   // Back to the caller's row order.
   const out = new Float64Array(n * F);
@@ -368,6 +389,60 @@ export function smallestWindow(
     if (max - min + 1 < best) best = max - min + 1;
     idx[minList]++;
     if (idx[minList] >= start[o + minList] + count[o + minList]) return best;
+  }
+}
+
+/**
+ * The largest sum of `idf[t]` over the distinct terms t with a position inside one stretch of
+ * {@link WINDOW} consecutive positions. The positions of every term are merged in order (the
+ * smallest head first, as {@link smallestWindow} walks them) through a ring of (position, term).
+ */
+export function bestWindow(
+  pool: Int32Array,
+  start: Int32Array,
+  count: Int32Array,
+  o: number,
+  T: number,
+  idf: readonly number[],
+  idx: Int32Array,
+  inWindow: Int32Array,
+  ring: Int32Array,
+): number {
+  for (let t = 0; t < T; t++) {
+    idx[t] = start[o + t];
+    inWindow[t] = 0;
+  }
+  const cap = ring.length >> 1;
+  let head = 0;
+  let size = 0;
+  let sum = 0;
+  let best = 0;
+  for (;;) {
+    let min = Number.POSITIVE_INFINITY;
+    let term = -1;
+    for (let t = 0; t < T; t++) {
+      if (idx[t] >= start[o + t] + count[o + t]) continue;
+      const v = pool[idx[t]];
+      if (v < min) {
+        min = v;
+        term = t;
+      }
+    }
+    if (term < 0) return best;
+    idx[term]++;
+    // Drop what falls out of the window ending at `min`.
+    while (size > 0 && ring[2 * head] <= min - WINDOW) {
+      const old = ring[2 * head + 1];
+      if (--inWindow[old] === 0) sum -= idf[old];
+      head = (head + 1) % cap;
+      size--;
+    }
+    const tail = (head + size) % cap;
+    ring[2 * tail] = min;
+    ring[2 * tail + 1] = term;
+    size++;
+    if (inWindow[term]++ === 0) sum += idf[term];
+    if (sum > best) best = sum;
   }
 }
 

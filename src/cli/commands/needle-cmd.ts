@@ -114,7 +114,7 @@ export function register(program: Command): void {
     .option('--shards <n>', 'shards of a new haystack index (default: one per core)')
     .option(
       '--passage-tokens <n>',
-      'cut documents longer than twice this into passages of about this many tokens; 0 keeps whole documents',
+      'cut documents longer than 1.25 times this evenly into passages of about this many tokens; 0 keeps whole documents',
       '200',
     )
     .option('--no-read', 'skip the reader (no answer accuracy)')
