@@ -284,7 +284,10 @@ export function computeFeatures(
       values[base + 7] = present / smallestWindow(pool, posStart, posCount, i * TT, TT, windowIdx);
       values[base + 8] = orderedPairs(pool, posStart, posCount, i * TT, TT) / (T - 1);
     }
-    if (present >= 1) {
+    if (present === 1) {
+      // Every window around one of its positions holds what any window can: that term.
+      for (let t = 0; t < TT; t++) if (posCount[i * TT + t] > 0) values[base + 10] = originalIdf[t] / idfSum;
+    } else if (present >= 2) {
       const best = bestWindow(
         pool,
         posStart,
