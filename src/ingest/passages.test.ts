@@ -86,6 +86,19 @@ describe('toPassages', () => {
     );
   });
 
+  it('gives each passage the file lines of its first and last characters (property)', () => {
+    const lineOf = (text: string, at: number) => 7 + (text.slice(0, at).match(/\n/g)?.length ?? 0);
+    fc.assert(
+      fc.property(docArb, fc.integer({ min: 1, max: 40 }), (text, target) => {
+        for (const p of toPassages({ id: 'd', text, firstLine: 7 }, { targetTokens: target })) {
+          expect(p.line).toBe(lineOf(text, p.start));
+          expect(p.lineEnd).toBe(lineOf(text, p.end - 1));
+        }
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 200) },
+    );
+  });
+
   it('never crosses a heading and reports the heading path (property)', () => {
     fc.assert(
       fc.property(headingDocArb, (text) => {

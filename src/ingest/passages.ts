@@ -224,9 +224,13 @@ export function toPassages(doc: PassageSource, options: PassageOptions = {}): Pa
   let p = 0;
   // Lines: newlines are counted once, front to back, as the spans come in order.
   let line = doc.firstLine ?? 1;
-  let counted = 0;
+  let newline = -2; // the next newline not yet counted (-1: none; -2: not looked for yet)
   const lineAt = (offset: number) => {
-    for (; counted < offset; counted++) if (text.charCodeAt(counted) === 10) line++;
+    if (newline === -2) newline = text.indexOf('\n');
+    while (newline >= 0 && newline < offset) {
+      line++;
+      newline = text.indexOf('\n', newline + 1);
+    }
     return line;
   };
   return spans.map((span, ordinal) => {
