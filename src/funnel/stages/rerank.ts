@@ -1,8 +1,8 @@
 /**
  * @module funnel/stages/rerank
  * Stage 2: features of every candidate (per-field BM25, expansion matches, coverage, proximity,
- * ordered pairs, length; see search/features) scored by the learned linear ranker. Features are
- * kept on each candidate for later stages and `explain`.
+ * ordered pairs, length, best window; see search/features) scored by the learned linear ranker.
+ * Features are kept on each candidate for later stages and `explain`.
  */
 
 import type { FeatureTerm } from '../../search/features.js';
