@@ -30,6 +30,22 @@ describe('TopK', () => {
     );
   });
 
+  it('hands its buffers to the next TopK once drained, and takes nothing more', () => {
+    const name = (ref: number) => String(ref);
+    const a = new TopK(3, name);
+    for (let ref = 0; ref < 10; ref++) a.offer(ref, ref, ref);
+    const first = a.drain();
+    expect(Array.from(first.refs)).toEqual([9, 8, 7]);
+    a.offer(100, 100, 100);
+    expect(a.drain().refs.length).toBe(0);
+    // The next TopK of the same size reuses the buffers: stale values must not leak into it.
+    const b = new TopK(3, name);
+    b.offer(1, 1, 1);
+    expect(Array.from(b.drain().refs)).toEqual([1]);
+    // What the first returned is its own copy, untouched by the second.
+    expect(Array.from(first.refs)).toEqual([9, 8, 7]);
+  });
+
   it('idKey is a stable 52-bit integer that tells ids apart', () => {
     expect(idKey('doc-1')).toBe(idKey('doc-1'));
     const seen = new Set<number>();

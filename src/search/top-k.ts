@@ -13,6 +13,34 @@
 
 import { rankOrder } from './rank-order.js';
 
+/** The four buffers of a TopK. */
+interface Buffers {
+  scores: Float64Array;
+  refs: Float64Array;
+  keys: Float64Array;
+  scratch: Float64Array;
+}
+
+/**
+ * Buffers of drained TopKs, for the next ones: a stage-1 search makes a TopK of k = 30,000 per
+ * shard and pass (four arrays of 60,000 doubles, 1.9 MB), and fresh memory costs its zeroing and
+ * its collection. Searches are synchronous, so a few sets serve every TopK alive at once.
+ */
+const spare: Buffers[] = [];
+const SPARE_SETS = 4;
+
+function takeBuffers(cap: number): Buffers {
+  for (let i = spare.length - 1; i >= 0; i--) {
+    if (spare[i].scores.length === cap) return spare.splice(i, 1)[0];
+  }
+  return {
+    scores: new Float64Array(cap),
+    refs: new Float64Array(cap),
+    keys: new Float64Array(cap),
+    scratch: new Float64Array(cap),
+  };
+}
+
 export class TopK {
   readonly k: number;
   private scores: Float64Array;
@@ -21,15 +49,15 @@ export class TopK {
   private size = 0;
   private bar = Number.NEGATIVE_INFINITY;
   private readonly tieName: (ref: number) => string;
-  private readonly scratch: Float64Array;
+  private scratch: Float64Array;
 
   constructor(k: number, tieName: (ref: number) => string) {
     this.k = Math.max(0, k);
-    const cap = Math.max(64, 2 * this.k);
-    this.scores = new Float64Array(cap);
-    this.refs = new Float64Array(cap);
-    this.keys = new Float64Array(cap);
-    this.scratch = new Float64Array(cap);
+    const b = takeBuffers(Math.max(64, 2 * this.k));
+    this.scores = b.scores;
+    this.refs = b.refs;
+    this.keys = b.keys;
+    this.scratch = b.scratch;
     this.tieName = tieName;
   }
 
@@ -40,7 +68,7 @@ export class TopK {
 
   /** Offers a candidate; `key` breaks score ties (smaller first). */
   offer(score: number, ref: number, key: number): void {
-    if (score < this.bar || this.k === 0) return;
+    if (score < this.bar || this.k === 0 || this.scores.length === 0) return;
     if (this.size === this.scores.length) this.truncate();
     this.scores[this.size] = score;
     this.keys[this.size] = key;
@@ -55,18 +83,35 @@ export class TopK {
     if (this.size > this.k) this.truncate();
     const { scores, refs, keys } = this;
     const n = this.size;
-    if (!sorted) return { scores: scores.slice(0, n), refs: refs.slice(0, n), keys: keys.slice(0, n) };
-    const order = rankOrder(scores, keys, n);
-    this.nameTies(order, scores, keys, refs);
-    const m = Math.min(n, this.k);
-    const out = { scores: new Float64Array(m), refs: new Float64Array(m), keys: new Float64Array(m) };
-    for (let i = 0; i < m; i++) {
-      const o = order[i];
-      out.scores[i] = scores[o];
-      out.refs[i] = refs[o];
-      out.keys[i] = keys[o];
+    let out: { scores: Float64Array; refs: Float64Array; keys: Float64Array };
+    if (!sorted) out = { scores: scores.slice(0, n), refs: refs.slice(0, n), keys: keys.slice(0, n) };
+    else {
+      const order = rankOrder(scores, keys, n);
+      this.nameTies(order, scores, keys, refs);
+      const m = Math.min(n, this.k);
+      out = { scores: new Float64Array(m), refs: new Float64Array(m), keys: new Float64Array(m) };
+      for (let i = 0; i < m; i++) {
+        const o = order[i];
+        out.scores[i] = scores[o];
+        out.refs[i] = refs[o];
+        out.keys[i] = keys[o];
+      }
     }
+    this.release();
     return out;
+  }
+
+  /** Hands the buffers to the next TopK: a drained TopK holds nothing and takes no more candidates. */
+  private release(): void {
+    if (this.scores.length > 0 && spare.length < SPARE_SETS)
+      spare.push({ scores: this.scores, refs: this.refs, keys: this.keys, scratch: this.scratch });
+    const empty = new Float64Array(0);
+    this.scores = empty;
+    this.refs = empty;
+    this.keys = empty;
+    this.scratch = empty;
+    this.size = 0;
+    this.bar = Number.POSITIVE_INFINITY;
   }
 
   /**
