@@ -69,6 +69,57 @@ class RowScratch {
 
 const rowScratch = new RowScratch();
 
+/**
+ * Per-candidate working arrays of `computeFeatures`, kept from one call to the next: a stage 2 of
+ * 30,000 candidates would allocate ~8 MB of them per question. `take` hands out views of the first
+ * `n` (or `n·T`) elements, zeroed where the computation accumulates (a view may cover what another
+ * one covered in the last call); `tfRows`, `posStart` and the position pool are written before they
+ * are read.
+ */
+class FeatureScratch {
+  private f64 = new Float64Array(0);
+  private u32 = new Uint32Array(0);
+  private i32 = new Int32Array(0);
+  private u8 = new Uint8Array(0);
+  pool = new Int32Array(1024);
+
+  take(n: number, F: number, TT: number) {
+    const f64 = n * (F + 3);
+    if (this.f64.length < f64) this.f64 = new Float64Array(f64);
+    if (this.u32.length < 2 * n) this.u32 = new Uint32Array(2 * n);
+    if (this.i32.length < n * (1 + 2 * TT)) this.i32 = new Int32Array(n * (1 + 2 * TT));
+    if (this.u8.length < n) this.u8 = new Uint8Array(n);
+    if (this.pool.length < n * 4) this.pool = new Int32Array(n * 4);
+    const values = this.f64.subarray(0, n * F);
+    const original = this.f64.subarray(n * F, n * (F + 1));
+    const expanded = this.f64.subarray(n * (F + 1), n * (F + 2));
+    const tfSum = this.f64.subarray(n * (F + 2), n * (F + 3));
+    this.f64.fill(0, 0, f64);
+    this.u8.fill(0, 0, n);
+    const matched = this.u32.subarray(0, n);
+    const inTitle = this.u32.subarray(n, 2 * n);
+    this.u32.fill(0, 0, 2 * n);
+    const tfRows = this.i32.subarray(0, n);
+    const posStart = this.i32.subarray(n, n * (1 + TT));
+    const posCount = this.i32.subarray(n * (1 + TT), n * (1 + 2 * TT));
+    posCount.fill(0);
+    return {
+      values,
+      original,
+      expanded,
+      tfSum,
+      tfSeen: this.u8.subarray(0, n),
+      tfRows,
+      matched,
+      inTitle,
+      posStart,
+      posCount,
+    };
+  }
+}
+
+const featureScratch = new FeatureScratch();
+
 /** Collection statistics as plain data, for the feature terms only (what a search thread gets). */
 export interface FixedStats {
   docCount: number;
@@ -122,7 +173,6 @@ export function computeFeatures(
 ): FeatureMatrix {
   const n = refs.docs.length;
   const F = FEATURES.length;
-  const values = new Float64Array(n * F);
   const work = { postings: 0, positions: 0 };
   const stats = options.stats
     ? fromFixed(options.stats)
@@ -138,11 +188,6 @@ export function computeFeatures(
   // fields, saturated once, idf of the largest df) or, for the 'sum' model, the per-field sum.
   const bm25f = params.model === 'bm25f';
   const tfCaches = fields.map((name, f) => tfCache(params.b, avg(f), params.fieldWeights[name] ?? 1));
-  const original = new Float64Array(n); // the original terms' score
-  const expanded = new Float64Array(n); // the expansion terms' score (when read)
-  const tfSum = new Float64Array(n);
-  const tfSeen = new Uint8Array(n);
-  const tfRows = new Int32Array(n);
   const invK1 = 1 / params.k1;
   const fromScores = options.fromScores === true;
   const originals = terms.filter((t) => t.original);
@@ -152,14 +197,13 @@ export function computeFeatures(
   const originalIdf = originals.map((t) => termIdfs.get(t) ?? 0);
   const idfSum = originalIdf.reduce((a, b) => a + b, 0) || 1;
   // Per candidate: which original terms matched anywhere / in the title (bit masks), and positions.
-  const matched = new Uint32Array(n);
-  const inTitle = new Uint32Array(n);
   // Positions of original term t in candidate i: pool[start[i*T+t] .. +count[i*T+t]], no object per
   // candidate (30,000 candidates × a few terms would be 100,000 small arrays for the collector).
   const TT = Math.min(T, 32);
-  const posStart = new Int32Array(n * TT);
-  const posCount = new Int32Array(n * TT);
-  let pool = new Int32Array(Math.max(1024, n * 4));
+  // original: the original terms' score; expanded: the expansion terms' score (when read).
+  const { values, original, expanded, tfSum, tfSeen, tfRows, matched, inTitle, posStart, posCount } =
+    featureScratch.take(n, F, TT);
+  let pool = featureScratch.pool;
   let poolUsed = 0;
   const scratch = new Int32Array(MAX_POSITIONS);
   const windowIdx = new Int32Array(32);
@@ -231,6 +275,7 @@ export function computeFeatures(
                 const grown = new Int32Array(pool.length * 2 + kept);
                 grown.set(pool.subarray(0, poolUsed));
                 pool = grown;
+                featureScratch.pool = grown;
               }
               for (let p = 0; p < kept; p++) pool[poolUsed + p] = scratch[p];
               posStart[row * TT + originalIndex] = poolUsed;
