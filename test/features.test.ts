@@ -5,7 +5,7 @@ import { loadProfiles } from '../src/funnel/profile.js';
 import { featureTerms } from '../src/funnel/stages/rerank.js';
 import { RetrieveStage } from '../src/funnel/stages/retrieve.js';
 import { newTrace } from '../src/funnel/types.js';
-import { bestWindow, FEATURES, WINDOW } from '../src/search/features.js';
+import { bestWindow, FEATURES, rowsByDoc, WINDOW } from '../src/search/features.js';
 import { QUERY_WORDS, randomDocs, rng, tempDir } from './helpers.js';
 
 // Stage 2's features, computed two ways: reading every query term's postings, or taking the
@@ -147,5 +147,19 @@ describe('bestWindow', () => {
     expect(value('compact')).toBeCloseTo(1, 9);
     expect(value('scattered')).toBeLessThan(0.5);
     await f.close();
+  });
+});
+
+describe('rowsByDoc', () => {
+  it('orders rows by their distinct doc numbers, small and past 2^22', () => {
+    const r = rng(12);
+    for (const span of [600, 3000, 2 ** 23, 2 ** 31]) {
+      const docs = new Set<number>();
+      while (docs.size < 500) docs.add(Math.floor(r() * span));
+      const list = Uint32Array.from(docs);
+      const rows = Int32Array.from(list, (_, i) => i);
+      const got = Array.from(rowsByDoc(list, rows), (row) => list[row]);
+      expect(got).toEqual([...list].sort((a, b) => a - b));
+    }
   });
 });

@@ -392,16 +392,55 @@ function indexOrder(refs: CandidateRefs): {
   const groups: { shard: number; seq: number; start: number; end: number }[] = [];
   let start = 0;
   for (const g of segs) {
-    // doc * 2^21 + row: exact in a double, sorted natively.
-    const sortKeys = new Float64Array(sizes[g]);
+    const docs = new Uint32Array(sizes[g]);
+    const rows = new Int32Array(sizes[g]);
     let k = 0;
-    for (let i = 0; i < n; i++) if (segOf[i] === g) sortKeys[k++] = refs.docs[i] * 2 ** 21 + i;
-    sortKeys.sort();
-    for (let r = 0; r < k; r++) at[start + r] = sortKeys[r] % 2 ** 21;
+    for (let i = 0; i < n; i++) {
+      if (segOf[i] !== g) continue;
+      docs[k] = refs.docs[i];
+      rows[k++] = i;
+    }
+    at.set(rowsByDoc(docs, rows), start);
     groups.push({ shard: segShard[g], seq: segSeq[g], start, end: start + k });
     start += k;
   }
   return { at, groups };
+}
+
+/**
+ * `rows` ordered by their `docs` (distinct doc numbers of one segment): an LSD radix sort on 11-bit
+ * digits, as many passes as the largest doc needs (two below 2^22), several times faster than
+ * sorting packed doubles natively (~3 ms for 30,000 candidates).
+ */
+export function rowsByDoc(docs: Uint32Array, rows: Int32Array): Int32Array<ArrayBufferLike> {
+  const k = docs.length;
+  let max = 0;
+  for (let i = 0; i < k; i++) if (docs[i] > max) max = docs[i];
+  // Copies: the passes swap buffers, and the caller's arrays stay as they are.
+  let d: Uint32Array<ArrayBufferLike> = docs.slice();
+  let r: Int32Array<ArrayBufferLike> = rows.slice();
+  let d2: Uint32Array<ArrayBufferLike> = new Uint32Array(k);
+  let r2: Int32Array<ArrayBufferLike> = new Int32Array(k);
+  const count = new Int32Array(2048);
+  for (let shift = 0; shift === 0 || max >>> shift > 0; shift += 11) {
+    count.fill(0);
+    for (let i = 0; i < k; i++) count[(d[i] >>> shift) & 2047]++;
+    let sum = 0;
+    for (let b = 0; b < 2048; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < k; i++) {
+      const at = count[(d[i] >>> shift) & 2047]++;
+      d2[at] = d[i];
+      r2[at] = r[i];
+    }
+    [d, d2] = [d2, d];
+    [r, r2] = [r2, r];
+    if (shift >= 22) break;
+  }
+  return r;
 }
 
 /*
