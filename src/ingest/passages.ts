@@ -92,7 +92,7 @@ export function isWordCode(c: number): boolean {
 }
 
 /** {@link isWordCode} of every unit below U+2E80 (no CJK there), one load per character. */
-const LOW_WORD = new Uint8Array(0x2e80);
+const LOW_WORD = Uint8Array.from({ length: 0x2e80 }, (_, c) => (isWordCode(c) ? 1 : 0));
 
 /** Whether UTF-16 unit `c` is whitespace as the regex `\s` has it. */
 function isSpace(c: number): boolean {
@@ -110,8 +110,6 @@ function isSpace(c: number): boolean {
     c === 0xfeff
   );
 }
-
-for (let c = 0; c < 0x2e80; c++) LOW_WORD[c] = isWordCode(c) ? 1 : 0;
 
 /**
  * Tokens in `text` (words, and CJK characters one by one): what the regex {@link TOKEN} counts, by

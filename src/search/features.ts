@@ -207,8 +207,7 @@ export function computeFeatures(
   let poolUsed = 0;
   const scratch = new Int32Array(MAX_POSITIONS);
   const windowIdx = new Int32Array(32);
-  const windowTerms = new Int32Array(32);
-  const windowRing = new Int32Array(2 * 32 * MAX_POSITIONS);
+  const lastSeen = new Float64Array(32);
 
   // Candidates in index order (by shard, segment, doc): every per-candidate array below is indexed
   // by this order, so walking a term's postings (in doc order) writes them front to back instead of
@@ -333,17 +332,7 @@ export function computeFeatures(
       // Every window around one of its positions holds what any window can: that term.
       for (let t = 0; t < TT; t++) if (posCount[i * TT + t] > 0) values[base + 10] = originalIdf[t] / idfSum;
     } else if (present >= 2) {
-      const best = bestWindow(
-        pool,
-        posStart,
-        posCount,
-        i * TT,
-        TT,
-        originalIdf,
-        windowIdx,
-        windowTerms,
-        windowRing,
-      );
+      const best = bestWindow(pool, posStart, posCount, i * TT, TT, originalIdf, windowIdx, lastSeen);
       values[base + 10] = best / idfSum;
     }
   }
@@ -422,7 +411,8 @@ export function rowsByDoc(docs: Uint32Array, rows: Int32Array): Int32Array<Array
   let d2: Uint32Array<ArrayBufferLike> = new Uint32Array(k);
   let r2: Int32Array<ArrayBufferLike> = new Int32Array(k);
   const count = new Int32Array(2048);
-  for (let shift = 0; shift === 0 || max >>> shift > 0; shift += 11) {
+  const passes = max < 2 ** 11 ? 1 : max < 2 ** 22 ? 2 : 3;
+  for (let shift = 0; shift < 11 * passes; shift += 11) {
     count.fill(0);
     for (let i = 0; i < k; i++) count[(d[i] >>> shift) & 2047]++;
     let sum = 0;
@@ -438,7 +428,6 @@ export function rowsByDoc(docs: Uint32Array, rows: Int32Array): Int32Array<Array
     }
     [d, d2] = [d2, d];
     [r, r2] = [r2, r];
-    if (shift >= 22) break;
   }
   return r;
 }
@@ -482,7 +471,8 @@ export function smallestWindow(
 /**
  * The largest sum of `idf[t]` over the distinct terms t with a position inside one stretch of
  * {@link WINDOW} consecutive positions. The positions of every term are merged in order (the
- * smallest head first, as {@link smallestWindow} walks them) through a ring of (position, term).
+ * smallest head first, as {@link smallestWindow} walks them); at each one, the window ending there
+ * holds term t when t's latest position so far is within it.
  */
 export function bestWindow(
   pool: Int32Array,
@@ -492,17 +482,12 @@ export function bestWindow(
   T: number,
   idf: readonly number[],
   idx: Int32Array,
-  inWindow: Int32Array,
-  ring: Int32Array,
+  lastSeen: Float64Array,
 ): number {
   for (let t = 0; t < T; t++) {
     idx[t] = start[o + t];
-    inWindow[t] = 0;
+    lastSeen[t] = Number.NEGATIVE_INFINITY;
   }
-  const cap = ring.length >> 1;
-  let head = 0;
-  let size = 0;
-  let sum = 0;
   let best = 0;
   for (;;) {
     let min = Number.POSITIVE_INFINITY;
@@ -517,18 +502,9 @@ export function bestWindow(
     }
     if (term < 0) return best;
     idx[term]++;
-    // Drop what falls out of the window ending at `min`.
-    while (size > 0 && ring[2 * head] <= min - WINDOW) {
-      const old = ring[2 * head + 1];
-      if (--inWindow[old] === 0) sum -= idf[old];
-      head = (head + 1) % cap;
-      size--;
-    }
-    const tail = (head + size) % cap;
-    ring[2 * tail] = min;
-    ring[2 * tail + 1] = term;
-    size++;
-    if (inWindow[term]++ === 0) sum += idf[term];
+    lastSeen[term] = min;
+    let sum = 0;
+    for (let t = 0; t < T; t++) if (lastSeen[t] > min - WINDOW) sum += idf[t];
     if (sum > best) best = sum;
   }
 }
