@@ -64,6 +64,8 @@ export interface HaystackLayout {
 }
 
 const VERSION = 3;
+const LAYOUT = 'layout.tsv';
+const INFO = 'HAYSTACK.json';
 
 /**
  * The passage size a document of `tokens` tokens is cut to: 0 (kept whole) up to 1.25·`target`,
@@ -76,8 +78,6 @@ export function pieceTarget(tokens: number, target: number): number {
   if (target <= 0 || tokens <= 1.25 * target) return 0;
   return Math.ceil(tokens / Math.max(2, Math.round(tokens / target)));
 }
-const LAYOUT = 'layout.tsv';
-const INFO = 'HAYSTACK.json';
 
 interface Source {
   path: string;
