@@ -45,10 +45,20 @@ describe('rankOrder on many rows (the radix path)', () => {
       );
       const keys = Float64Array.from({ length: n }, () => Math.floor(next() * (seed === 1 ? 50 : 2 ** 52)));
       const want = Array.from({ length: n }, (_, i) => i).sort(
-        (a, b) => scores[b] - scores[a] || keys[a] - keys[b],
+        (a, b) => scores[b] - scores[a] || keys[a] - keys[b] || a - b,
       );
-      const got = Array.from(rankOrder(scores, keys, n));
-      expect(got.map((i) => [scores[i], keys[i]])).toEqual(want.map((i) => [scores[i], keys[i]]));
+      expect(Array.from(rankOrder(scores, keys, n))).toEqual(want);
     }
+  });
+
+  it('orders long runs of one score by key when keys share their high bits, then by row', () => {
+    const n = 5_000;
+    const scores = Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1.5 : 2.5));
+    // Keys near 2^51 that differ only in their low bits, with repeats.
+    const keys = Float64Array.from({ length: n }, (_, i) => 2 ** 51 + ((i * 7919) % 1500));
+    const want = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => scores[b] - scores[a] || keys[a] - keys[b] || a - b,
+    );
+    expect(Array.from(rankOrder(scores, keys, n))).toEqual(want);
   });
 });

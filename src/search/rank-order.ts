@@ -2,10 +2,11 @@
  * @module search/rank-order
  * Row order by (score descending, key ascending) for tens of thousands of rows. An LSD radix sort
  * on 11-bit digits of the score (as an order-preserving 64-bit word) orders the rows by score,
- * stably; each run of equal scores is then ordered by key (a comparator sort for short runs, the
- * same radix sort on the key's bits for long ones). Digits that are the same in every row (the
- * high bits of most scores) cost one counting pass and no move, and 2,048 counters stay in cache:
- * about 1 ms for 30,000 rows, where a comparator sort costs ~15 ms and 16-bit digits ~5 ms.
+ * stably; each run of equal scores is then ordered by key (insertion for short runs, one native
+ * sort of packed doubles for longer ones: BM25 scores repeat, so a 30,000-row list has over a
+ * thousand runs). Digits that are the same in every row (the high bits of most scores) cost one
+ * counting pass and no move, and 2,048 counters stay in cache. Working arrays are kept between
+ * calls.
  */
 
 const BITS = 11;
@@ -14,8 +15,30 @@ const DIGITS = 1 << BITS;
 const RADIX_MIN = 2048;
 
 /**
+ * Working arrays kept from one call to the next and grown on demand: a search ranks 30,000 rows
+ * several times per query, and fresh arrays of that size cost more than the sort (each is a new
+ * allocation outside the heap, and enough of them set off garbage collections).
+ */
+const work = {
+  size: 0,
+  /** 0-1 score halves, 4-7 a radix pass's source and target halves; `f64` packed keys. */
+  u32: [] as Uint32Array[],
+  i32: [] as Int32Array[],
+  f64: new Float64Array(0),
+};
+
+function ensureWork(n: number): void {
+  if (work.size >= n) return;
+  work.size = Math.max(n, 2 * work.size);
+  work.u32 = Array.from({ length: 8 }, () => new Uint32Array(work.size));
+  work.f64 = new Float64Array(work.size);
+  work.i32 = Array.from({ length: 2 }, () => new Int32Array(work.size));
+}
+
+/**
  * The rows `0..n-1` ordered by score descending, then key ascending (then row, the sort is stable).
- * Keys are integers in [0, 2^53); scores are finite (NaN sorts last).
+ * Keys are integers in [0, 2^53); scores are finite (NaN sorts last). The result is valid until the
+ * next call (it lives in the working arrays).
  */
 export function rankOrder(scores: Float64Array, keys: Float64Array, n: number): Int32Array {
   if (n < RADIX_MIN) {
@@ -24,9 +47,10 @@ export function rankOrder(scores: Float64Array, keys: Float64Array, n: number): 
     rows.sort((a, b) => scores[b] - scores[a] || keys[a] - keys[b]);
     return Int32Array.from(rows);
   }
+  ensureWork(n);
   // The score as two u32 halves whose unsigned ascending order is descending score order.
-  const scoreHi = new Uint32Array(n);
-  const scoreLo = new Uint32Array(n);
+  const scoreHi = work.u32[0];
+  const scoreLo = work.u32[1];
   const bits = new Uint32Array(new Float64Array(1).buffer);
   const one = new Float64Array(bits.buffer);
   for (let i = 0; i < n; i++) {
@@ -41,38 +65,46 @@ export function rankOrder(scores: Float64Array, keys: Float64Array, n: number): 
     scoreHi[i] = ~hi >>> 0;
     scoreLo[i] = ~lo >>> 0;
   }
-  const order = new Int32Array(n);
+  const order = work.i32[0].subarray(0, n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const spare = new Int32Array(n);
+  const spare = work.i32[1];
   const count = new Int32Array(DIGITS);
   radixRows(order, spare, n, scoreHi, scoreLo, count);
   // Runs of equal scores, by key.
-  let keyHi: Uint32Array | null = null;
-  let keyLo: Uint32Array | null = null;
   for (let i = 0; i < n; ) {
     let j = i + 1;
     const hi = scoreHi[order[i]];
     const lo = scoreLo[order[i]];
     while (j < n && scoreHi[order[j]] === hi && scoreLo[order[j]] === lo) j++;
-    if (j - i > 1) {
-      const run = order.subarray(i, j);
-      if (run.length <= 16) insertionByKey(run, keys);
-      else if (run.length < RADIX_MIN) run.sort((a, b) => keys[a] - keys[b] || a - b);
-      else {
-        if (!keyHi || !keyLo) {
-          keyHi = new Uint32Array(n);
-          keyLo = new Uint32Array(n);
-          for (let r = 0; r < n; r++) {
-            keyHi[r] = Math.floor(keys[r] / 4294967296);
-            keyLo[r] = keys[r] >>> 0;
-          }
-        }
-        radixRows(run, spare.subarray(i, j), run.length, keyHi, keyLo, count);
-      }
-    }
+    if (j - i > 16) packedByKey(order.subarray(i, j), keys, work.f64, spare.subarray(i, j));
+    else if (j - i > 1) insertionByKey(order.subarray(i, j), keys);
     i = j;
   }
   return order;
+}
+
+/**
+ * Sorts a run of rows by key ascending, then row, with one native sort of doubles: each packs the
+ * key's high bits with the row's place in the run (keys are below 2^52, so the two fit in 53 bits).
+ * Rows whose keys share those high bits (rare) are then put in key order by insertion. A
+ * comparator sort of the same run costs several times as much.
+ */
+function packedByKey(run: Int32Array, keys: Float64Array, packed: Float64Array, rows: Int32Array): void {
+  const m = run.length;
+  const bits = 32 - Math.clz32(m - 1);
+  const span = 2 ** bits;
+  const drop = 2 ** (bits - 1);
+  const p = packed.subarray(0, m);
+  for (let i = 0; i < m; i++) p[i] = Math.floor(keys[run[i]] / drop) * span + i;
+  p.sort();
+  for (let i = 0; i < m; i++) rows[i] = run[p[i] % span];
+  run.set(rows);
+  for (let i = 1; i < m; ) {
+    let j = i;
+    while (j < m && Math.floor(p[j] / span) === Math.floor(p[j - 1] / span)) j++;
+    if (j > i) insertionByKey(run.subarray(i - 1, j), keys);
+    i = j + 1;
+  }
 }
 
 /** Sorts a short run of rows by key ascending, then row (insertion sort: stable). */
@@ -114,10 +146,10 @@ function radixRows(
 ): void {
   let from = rows;
   let to = spare;
-  let fromHi = new Uint32Array(n);
-  let fromLo = new Uint32Array(n);
-  let toHi = new Uint32Array(n);
-  let toLo = new Uint32Array(n);
+  let fromHi = work.u32[4];
+  let fromLo = work.u32[5];
+  let toHi = work.u32[6];
+  let toLo = work.u32[7];
   for (let i = 0; i < n; i++) {
     fromHi[i] = hi[rows[i]];
     fromLo[i] = lo[rows[i]];

@@ -43,7 +43,8 @@ export class Scratch {
     this.seen = new Uint8Array(n);
     this.must = new Uint32Array(n);
     this.excluded = new Uint8Array(n);
-    this.touched = new Int32Array(n);
+    // One spare slot: the branch-free append writes before it counts.
+    this.touched = new Int32Array(n + 1);
     this.tfAcc = new Float64Array(n);
     this.clauseSeen = new Uint8Array(n);
     this.clauseTouched = new Int32Array(n);
@@ -160,10 +161,9 @@ export function scoreSegment(
         for (let i = 0; i < count; i++) {
           const d = docs[i];
           const tf = freqs[i];
-          if (seen[d] === 0) {
-            seen[d] = 1;
-            touched[touchedCount++] = d;
-          }
+          touched[touchedCount] = d;
+          touchedCount += 1 - seen[d];
+          seen[d] = 1;
           acc[d] += tf === 1 ? one[norms[d]] : w - w / (1 + tf * cache[norms[d]]);
           if (bit) must[d] |= bit;
         }
@@ -263,10 +263,10 @@ function combineTwo(
       if (ds === dm) score = w - w / (1 + (f * cache[norms[dm]] + sideTf[j++]) * invK1);
       else score = f === 1 ? one[norms[dm]] : w - w / (1 + f * cache[norms[dm]] * invK1);
     } else break;
-    if (seen[d] === 0) {
-      seen[d] = 1;
-      touched[tc++] = d;
-    }
+    // Branch-free: whether d is new is a coin toss on common terms, too costly to mispredict.
+    touched[tc] = d;
+    tc += 1 - seen[d];
+    seen[d] = 1;
     acc[d] += score;
     if (bit) must[d] |= bit;
   }

@@ -160,8 +160,9 @@ export function searchShard(
   }
   const { scores, refs, keys } = topk.drain(sorted);
   const n = scores.length;
-  const seqs = new Float64Array(n);
-  const docs = new Float64Array(n);
+  const places = new Float64Array(2 * n);
+  const seqs = places.subarray(0, n);
+  const docs = places.subarray(n);
   for (let i = 0; i < n; i++) {
     const s = Math.floor(refs[i] / 2 ** 32);
     seqs[i] = states[s].seq;
@@ -207,7 +208,8 @@ function mergeTop(shards: readonly Shard[], lists: readonly ShardHits[], k: numb
       for (let row = 0; row < l.scores.length; row++) topk.offer(l.scores[row], base + row, l.keys[row]);
     });
     const { refs } = topk.drain();
-    picks = { lists: new Int32Array(refs.length), rows: new Int32Array(refs.length) };
+    const both = new Int32Array(2 * refs.length);
+    picks = { lists: both.subarray(0, refs.length), rows: both.subarray(refs.length) };
     for (let i = 0; i < refs.length; i++) {
       picks.lists[i] = Math.floor(refs[i] / 2 ** 32);
       picks.rows[i] = refs[i] % 2 ** 32;
@@ -236,14 +238,15 @@ export interface CandidateRefs {
   docs: Float64Array;
 }
 
-/** Empty columns for `n` candidates. */
-export function newCandidateRefs(n: number): CandidateRefs {
+/** Empty columns for `n` candidates (`ids` given, or new); the numbers share one allocation. */
+export function newCandidateRefs(n: number, ids: string[] = new Array<string>(n)): CandidateRefs {
+  const all = new Float64Array(3 * n + Math.ceil(n / 2));
   return {
-    ids: new Array<string>(n),
-    scores: new Float64Array(n),
-    shards: new Int32Array(n),
-    seqs: new Float64Array(n),
-    docs: new Float64Array(n),
+    ids,
+    scores: all.subarray(0, n),
+    seqs: all.subarray(n, 2 * n),
+    docs: all.subarray(2 * n, 3 * n),
+    shards: new Int32Array(all.buffer, 3 * n * 8, n),
   };
 }
 
@@ -323,12 +326,11 @@ export function searchRefs(
   carry?: CarryUse,
 ): { refs: CandidateRefs; query: Query; work: SearchWork } {
   const { query, perShard, top } = rank(ctx, input, k, carry);
-  const refs = newCandidateRefs(top.rows.length);
+  const refs = newCandidateRefs(top.rows.length, top.ids);
   for (let i = 0; i < top.rows.length; i++) {
     const list = top.lists[i];
     const row = top.rows[i];
     const r = perShard[list];
-    refs.ids[i] = top.ids[i];
     refs.scores[i] = r.scores[row];
     refs.shards[i] = list;
     refs.seqs[i] = r.seqs[row];

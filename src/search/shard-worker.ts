@@ -109,7 +109,8 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
       const hits = searchShard({ segments }, msg.plan, msg.k, use, false);
       if (use?.mode === 'resume') carries.delete(key);
       const { scores, keys, seqs, docs } = hits;
-      const buffers = [scores.buffer, keys.buffer, seqs.buffer, docs.buffer] as ArrayBuffer[];
+      // Columns may share one buffer: each is transferred once.
+      const buffers = [...new Set([scores.buffer, keys.buffer, seqs.buffer, docs.buffer])] as ArrayBuffer[];
       port.postMessage({ ok: true, hits }, buffers);
     } catch (err) {
       port.postMessage({ ok: false, error: (err as Error).message });

@@ -12,6 +12,7 @@
  */
 
 import { rankOrder } from './rank-order.js';
+import { selectDescending } from './select.js';
 
 /** The four buffers of a TopK. */
 interface Buffers {
@@ -48,6 +49,8 @@ export class TopK {
   private keys: Float64Array;
   private size = 0;
   private bar = Number.NEGATIVE_INFINITY;
+  /** At a score equal to the bar, keys above this cannot make the top k either. */
+  private barKey = Number.POSITIVE_INFINITY;
   private readonly tieName: (ref: number) => string;
   private scratch: Float64Array;
 
@@ -68,7 +71,13 @@ export class TopK {
 
   /** Offers a candidate; `key` breaks score ties (smaller first). */
   offer(score: number, ref: number, key: number): void {
-    if (score < this.bar || this.k === 0 || this.scores.length === 0) return;
+    if (
+      score < this.bar ||
+      (score === this.bar && key > this.barKey) ||
+      this.k === 0 ||
+      this.scores.length === 0
+    )
+      return;
     if (this.size === this.scores.length) this.truncate();
     this.scores[this.size] = score;
     this.keys[this.size] = key;
@@ -82,15 +91,18 @@ export class TopK {
   drain(sorted = true): { scores: Float64Array; refs: Float64Array; keys: Float64Array } {
     if (this.size > this.k) this.truncate();
     const { scores, refs, keys } = this;
-    const n = this.size;
-    let out: { scores: Float64Array; refs: Float64Array; keys: Float64Array };
-    if (!sorted) out = { scores: scores.slice(0, n), refs: refs.slice(0, n), keys: keys.slice(0, n) };
-    else {
+    const n = Math.min(this.size, this.k);
+    // One allocation for the three columns: fresh arrays of this size are slow to get.
+    const all = new Float64Array(3 * n);
+    const out = { scores: all.subarray(0, n), refs: all.subarray(n, 2 * n), keys: all.subarray(2 * n) };
+    if (!sorted) {
+      out.scores.set(scores.subarray(0, n));
+      out.refs.set(refs.subarray(0, n));
+      out.keys.set(keys.subarray(0, n));
+    } else {
       const order = rankOrder(scores, keys, n);
       this.nameTies(order, scores, keys, refs);
-      const m = Math.min(n, this.k);
-      out = { scores: new Float64Array(m), refs: new Float64Array(m), keys: new Float64Array(m) };
-      for (let i = 0; i < m; i++) {
+      for (let i = 0; i < n; i++) {
         const o = order[i];
         out.scores[i] = scores[o];
         out.refs[i] = refs[o];
@@ -133,17 +145,20 @@ export class TopK {
       }
       let j = i + 1;
       while (j < order.length && same(j)) j++;
-      const run = Array.from(order.subarray(i - 1, j)).sort((a, b) => {
-        const x = this.tieName(refs[a]);
-        const y = this.tieName(refs[b]);
-        return x < y ? -1 : x > y ? 1 : 0;
-      });
+      const run = Array.from(order.subarray(i - 1, j)).sort((a, b) =>
+        compareNames(this.tieName(refs[a]), this.tieName(refs[b])),
+      );
       order.set(run, i - 1);
       i = j;
     }
   }
 
-  /** Cuts the buffer back to the k best and raises the threshold to the k-th best score. */
+  /**
+   * Cuts the buffer back to the k best and raises the bar to the k-th best (score, key). Runs of
+   * equal scores are long in a wide list (BM25 of one term takes one value per length byte), so the
+   * boundary's ties are settled by a second selection on their keys, in the scratch array, and only
+   * rows sharing the boundary key (a hash collision, or one id in two segments) are named.
+   */
   private truncate(): void {
     const n = this.size;
     const k = this.k;
@@ -152,57 +167,42 @@ export class TopK {
     s.set(this.scores.subarray(0, n));
     const kth = selectDescending(s, n, k - 1);
     const { scores, refs, keys } = this;
-    let w = 0;
-    const tieKeys: number[] = [];
-    const tieRefs: number[] = [];
+    let above = 0;
+    let ties = 0;
+    // Branch-free passes: whether a row stays is a coin toss here.
     for (let i = 0; i < n; i++) {
-      if (scores[i] > kth) {
-        scores[w] = scores[i];
-        keys[w] = keys[i];
-        refs[w++] = refs[i];
-      } else if (scores[i] === kth) {
-        tieKeys.push(keys[i]);
-        tieRefs.push(refs[i]);
-      }
+      const score = scores[i];
+      above += (score > kth) as unknown as number;
+      s[ties] = -keys[i];
+      ties += (score === kth) as unknown as number;
     }
-    // Among equal scores at the boundary, keep the smallest keys.
-    const need = k - w;
-    const tk = Float64Array.from(tieKeys);
-    const zeros = new Float64Array(tk.length);
-    const order = rankOrder(zeros, tk, tk.length);
-    if (order.length > need) this.nameTies(order, zeros, tk, tieRefs);
-    for (let i = 0; i < need && i < order.length; i++) {
+    // The need-th smallest key among the ties: the largest of the negated keys' need best.
+    const need = k - above;
+    const keyth = -selectDescending(s, ties, need - 1);
+    let w = 0;
+    const boundary: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const score = scores[i];
+      const key = keys[i];
+      const ref = refs[i];
+      scores[w] = score;
+      keys[w] = key;
+      refs[w] = ref;
+      w += ((score > kth) as unknown as number) | ((score === kth && key < keyth) as unknown as number);
+      if (score === kth && key === keyth) boundary.push(ref);
+    }
+    if (boundary.length > k - w) boundary.sort((a, b) => compareNames(this.tieName(a), this.tieName(b)));
+    for (let i = 0; w < k; i++) {
       scores[w] = kth;
-      keys[w] = tieKeys[order[i]];
-      refs[w++] = tieRefs[order[i]];
+      keys[w] = keyth;
+      refs[w++] = boundary[i];
     }
     this.size = w;
     this.bar = kth;
+    this.barKey = keyth;
   }
 }
 
-/** The value that would be at index `nth` if `a[0..n)` were sorted descending (reorders `a`). */
-function selectDescending(a: Float64Array, n: number, nth: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] > pivot) i++;
-      while (a[j] < pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (nth <= j) hi = j;
-    else if (nth >= i) lo = i;
-    else return a[nth];
-  }
-  return a[nth];
+function compareNames(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
 }
