@@ -44,6 +44,7 @@ import {
 import { collectionStats, termIdf } from './search/plan.js';
 import type { Query } from './search/query.js';
 import {
+  type CandidatePlaces,
   type CandidateRefs,
   type CarryUse,
   parseQueryIn,
@@ -561,7 +562,7 @@ export class Engine {
   }
 
   /** Ranking features of retrieved candidates (see search/features). */
-  features(refs: CandidateRefs, terms: readonly FeatureTerm[], options?: FeatureOptions): FeatureMatrix {
+  features(refs: CandidatePlaces, terms: readonly FeatureTerm[], options?: FeatureOptions): FeatureMatrix {
     if (this.threads && this.threads.size > 0)
       return computeFeaturesOnThreads(
         this.threads,

@@ -133,7 +133,7 @@ describe('bestWindow', () => {
     const terms = featureTerms(original, original);
     const m = f.features(refs, terms);
     const col = FEATURES.indexOf('window_idf');
-    const value = (id: string) => m.values[refs.ids.indexOf(id) * FEATURES.length + col];
+    const value = (id: string) => m.values[refs.ids.toArray().indexOf(id) * FEATURES.length + col];
     expect(value('compact')).toBeCloseTo(1, 9);
     expect(value('scattered')).toBeLessThan(0.5);
     await f.close();

@@ -46,7 +46,7 @@ function queries(count: number, seed: number): string[] {
 function same(a: Engine, b: Engine, q: string, k: number): void {
   const x = a.retrieve(q, k).refs;
   const y = b.retrieve(q, k).refs;
-  expect(y.ids, q).toEqual(x.ids);
+  expect(y.ids.toArray(), q).toEqual(x.ids.toArray());
   expect(Array.from(y.scores), q).toEqual(Array.from(x.scores));
 }
 

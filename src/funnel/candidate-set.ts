@@ -7,6 +7,7 @@
  * that reach the reader or the caller.
  */
 
+import { IdColumn } from '../search/id-column.js';
 import type { Query } from '../search/query.js';
 import type { CandidateRefs } from '../search/searcher.js';
 import type { Candidate } from './types.js';
@@ -20,7 +21,7 @@ export class CandidateSet {
   bm25Of: Query | undefined;
 
   constructor(
-    readonly ids: string[],
+    readonly ids: IdColumn,
     readonly shards: Int32Array,
     readonly seqs: Float64Array,
     readonly docs: Float64Array,
@@ -38,7 +39,7 @@ export class CandidateSet {
 
   static empty(): CandidateSet {
     return new CandidateSet(
-      [],
+      IdColumn.of([]),
       new Int32Array(0),
       new Float64Array(0),
       new Float64Array(0),
@@ -70,7 +71,7 @@ export class CandidateSet {
         ),
       );
     return new CandidateSet(
-      list.map((c) => c.id),
+      IdColumn.of(list.map((c) => c.id)),
       Int32Array.from(list, (c) => c.shard),
       Float64Array.from(list, (c) => c.seq),
       Float64Array.from(list, (c) => c.doc),
@@ -93,16 +94,12 @@ export class CandidateSet {
       for (let i = 0; i < n; i++) out[i] = a[rows[i]];
       return out;
     };
-    const ids = new Array<string>(n);
     const shards = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      ids[i] = this.ids[rows[i]];
-      shards[i] = this.shards[rows[i]];
-    }
+    for (let i = 0; i < n; i++) shards[i] = this.shards[rows[i]];
     const map = (m: ReadonlyMap<string, Float64Array>) =>
       new Map([...m].map(([k, v]) => [k, take(v)] as const));
     const out = new CandidateSet(
-      ids,
+      this.ids.pick(rows),
       shards,
       take(this.seqs),
       take(this.docs),
@@ -156,7 +153,7 @@ export class CandidateSet {
     const features: Record<string, number> = {};
     for (const [k, v] of this.features) if (!Number.isNaN(v[i])) features[k] = v[i];
     return {
-      id: this.ids[i],
+      id: this.ids.at(i),
       shard: this.shards[i],
       seq: this.seqs[i],
       doc: this.docs[i],
@@ -173,7 +170,7 @@ export class CandidateSet {
 }
 
 /** Rows of the `keep` best scores, best first; ties by id (ascending). */
-function topRows(scores: Float64Array, ids: readonly string[], keep: number): number[] {
+function topRows(scores: Float64Array, ids: IdColumn, keep: number): number[] {
   const n = scores.length;
   let rows: number[];
   if (keep >= n) rows = Array.from({ length: n }, (_, i) => i);
@@ -184,6 +181,12 @@ function topRows(scores: Float64Array, ids: readonly string[], keep: number): nu
     rows = [];
     for (let i = 0; i < n; i++) if (scores[i] >= kth || Number.isNaN(kth)) rows.push(i);
   }
-  rows.sort((a, b) => scores[b] - scores[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  rows.sort((a, b) => {
+    const by = scores[b] - scores[a];
+    if (by) return by;
+    const x = ids.at(a);
+    const y = ids.at(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   return rows.length > keep ? rows.slice(0, keep) : rows;
 }

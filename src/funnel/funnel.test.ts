@@ -214,7 +214,7 @@ describe('semantic features', () => {
     } as unknown as import('../expand/index.js').Embeddings;
     const r = engine.retrieve('tower cafe bridge paris', 10);
     const s = semanticFeatures(engine, r.refs, 'how tall is the tower', fake);
-    const byId = new Map(r.refs.ids.map((id, i) => [id, s[i * 2]]));
+    const byId = new Map(r.refs.ids.toArray().map((id, i) => [id, s[i * 2]]));
     expect(byId.get('tower')!).toBeGreaterThan(byId.get('bridge')!);
     const m = withSemantic(['a', 'b'], Float64Array.from([1, 2, 3, 4]), Float64Array.from([5, 6, 7, 8]));
     expect(m.names).toEqual(['a', 'b', 'semantic', 'semantic_title']);

@@ -109,7 +109,7 @@ export async function runFunnel(
       }
     }
     t.ms = performance.now() - t0;
-    if (spec.kind !== 'read') options.onStage?.(t, candidates.ids);
+    if (spec.kind !== 'read' && options.onStage) options.onStage(t, candidates.ids.toArray());
   }
   return {
     profile: profile.name,

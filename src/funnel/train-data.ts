@@ -127,7 +127,7 @@ export async function collectionData(
     if (embeddings) {
       ({ names, values } = withSemantic(m.names, m.values, semanticFeatures(engine, refs, text, embeddings)));
     }
-    out.push({ group: path.basename(collectionDir), qid, ids: refs.ids, values, grades });
+    out.push({ group: path.basename(collectionDir), qid, ids: refs.ids.toArray(), values, grades });
   }
   return { name: path.basename(collectionDir), queries: out, features: names, qrels };
 }

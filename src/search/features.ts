@@ -14,7 +14,7 @@ import type { Shard } from '../index/shard.js';
 import type { Bm25Params } from './bm25.js';
 import { idf, normCache, tfCache } from './bm25.js';
 import { type CollectionStats, collectionStats, termIdf } from './plan.js';
-import type { CandidateRefs } from './searcher.js';
+import type { CandidatePlaces } from './searcher.js';
 import type { ShardThreads } from './shard-threads.js';
 
 /** A query term for features: analyzed, with its weight; expansion terms are not `original`. */
@@ -167,7 +167,7 @@ export function computeFeatures(
   shards: readonly Pick<Shard, 'segments'>[],
   fields: readonly string[],
   params: Bm25Params,
-  refs: CandidateRefs,
+  refs: CandidatePlaces,
   terms: readonly FeatureTerm[],
   options: FeatureOptions = {},
 ): FeatureMatrix {
@@ -350,7 +350,7 @@ export function computeFeatures(
  * The candidates' rows ordered by (shard, segment, doc), and the runs of one segment in that order.
  * Doc numbers are integers below 2^32, and there are at most 2^21 candidates (`MAX_K` is 10^6).
  */
-function indexOrder(refs: CandidateRefs): {
+function indexOrder(refs: CandidatePlaces): {
   at: Int32Array;
   groups: { shard: number; seq: number; start: number; end: number }[];
 } {
@@ -543,7 +543,7 @@ export function computeFeaturesOnThreads(
   shards: readonly Shard[],
   fields: readonly string[],
   params: Bm25Params,
-  refs: CandidateRefs,
+  refs: CandidatePlaces,
   terms: readonly FeatureTerm[],
   options: FeatureOptions = {},
 ): FeatureMatrix {
@@ -552,10 +552,9 @@ export function computeFeaturesOnThreads(
   const withStats = { ...options, stats: fixedStats(shards, fields.length, terms) };
   const rowsOf: number[][] = shards.map(() => []);
   for (let i = 0; i < n; i++) rowsOf[refs.shards[i]].push(i);
-  const part = (rows: readonly number[]): CandidateRefs => {
+  const part = (rows: readonly number[]): CandidatePlaces => {
     const m = rows.length;
     const out = {
-      ids: [],
       scores: new Float64Array(m),
       shards: new Int32Array(m),
       seqs: new Float64Array(m),

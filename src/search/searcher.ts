@@ -12,6 +12,7 @@ import type { Segment } from '../index/segment.js';
 import type { SegmentState, Shard } from '../index/shard.js';
 import type { Hit } from '../types.js';
 import type { Bm25Params } from './bm25.js';
+import { IdColumn } from './id-column.js';
 import { parseQuery } from './parse-query.js';
 import { collectionStats, makePlan, type Plan } from './plan.js';
 import type { Query } from './query.js';
@@ -171,36 +172,33 @@ export function searchShard(
   return { scores, keys, seqs, docs, postings, matched, segments: states.length };
 }
 
-/** The merged ranking: hit i is row `rows[i]` of shard list `lists[i]`, with external id `ids[i]`. */
+/** The merged ranking: hit i is row `rows[i]` of shard list `lists[i]`; `ids` names them. */
 interface Picks {
   lists: Int32Array;
   rows: Int32Array;
-  ids: string[];
+  ids: IdColumn;
 }
 
 /**
- * The k best of the shards' lists by (score desc, key asc, id asc), named. One list is sorted
- * already; the lists of several shards come unsorted and are cut and sorted once here.
+ * The k best of the shards' lists by (score desc, key asc, id asc). One list is sorted already;
+ * the lists of several shards come unsorted and are cut and sorted once here. Ids are named only
+ * when asked for (and for ties of equal keys).
  */
 function mergeTop(shards: readonly Shard[], lists: readonly ShardHits[], k: number): Picks {
   const segments = new Map<number, SegmentState>();
   for (const shard of shards) for (const st of shard.segments) segments.set(st.seq, st);
-  const idLists = new Map<number, string[]>();
   const idAt = (list: number, row: number): string => {
     const seq = lists[list].seqs[row];
-    let ids = idLists.get(seq);
-    if (!ids) {
-      const state = segments.get(seq);
-      if (!state) throw new Error(`search: segment ${seq} of a hit is gone`);
-      ids = state.segment.idList();
-      idLists.set(seq, ids);
-    }
-    return ids[lists[list].docs[row]];
+    const state = segments.get(seq);
+    if (!state) throw new Error(`search: segment ${seq} of a hit is gone`);
+    return state.segment.idList()[lists[list].docs[row]];
   };
   let picks: { lists: Int32Array; rows: Int32Array };
   if (lists.length === 1) {
     const n = Math.min(k, lists[0].scores.length);
-    picks = { lists: new Int32Array(n), rows: Int32Array.from({ length: n }, (_, i) => i) };
+    const both = new Int32Array(2 * n);
+    picks = { lists: both.subarray(0, n), rows: both.subarray(n) };
+    for (let i = 0; i < n; i++) picks.rows[i] = i;
   } else {
     const topk = new TopK(k, (ref) => idAt(Math.floor(ref / 2 ** 32), ref % 2 ** 32));
     lists.forEach((l, list) => {
@@ -215,9 +213,8 @@ function mergeTop(shards: readonly Shard[], lists: readonly ShardHits[], k: numb
       picks.rows[i] = refs[i] % 2 ** 32;
     }
   }
-  const ids: string[] = new Array(picks.rows.length);
-  for (let i = 0; i < ids.length; i++) ids[i] = idAt(picks.lists[i], picks.rows[i]);
-  return { ...picks, ids };
+  const { lists: which, rows } = picks;
+  return { ...picks, ids: new IdColumn(rows.length, (i) => idAt(which[i], rows[i])) };
 }
 
 export interface SearcherContext {
@@ -229,17 +226,22 @@ export interface SearcherContext {
   params: Bm25Params;
 }
 
-/** A ranked candidate's place in the index: shard number, segment seq, doc number. */
-export interface CandidateRefs {
-  ids: string[];
+/** Where ranked candidates are in the index (shard number, segment seq, doc number), and their scores. */
+export interface CandidatePlaces {
   scores: Float64Array;
   shards: Int32Array;
   seqs: Float64Array;
   docs: Float64Array;
 }
 
-/** Empty columns for `n` candidates (`ids` given, or new); the numbers share one allocation. */
-export function newCandidateRefs(n: number, ids: string[] = new Array<string>(n)): CandidateRefs {
+/** Ranked candidates: their places and their external ids (named on demand). */
+export interface CandidateRefs extends CandidatePlaces {
+  ids: IdColumn;
+}
+
+/** Columns for `n` candidates with the given ids; the numbers share one allocation. */
+export function newCandidateRefs(ids: IdColumn): CandidateRefs {
+  const n = ids.length;
   const all = new Float64Array(3 * n + Math.ceil(n / 2));
   return {
     ids,
@@ -326,7 +328,7 @@ export function searchRefs(
   carry?: CarryUse,
 ): { refs: CandidateRefs; query: Query; work: SearchWork } {
   const { query, perShard, top } = rank(ctx, input, k, carry);
-  const refs = newCandidateRefs(top.rows.length, top.ids);
+  const refs = newCandidateRefs(top.ids);
   for (let i = 0; i < top.rows.length; i++) {
     const list = top.lists[i];
     const row = top.rows[i];
@@ -356,7 +358,7 @@ export function search(
     for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
   const hits: Hit[] = Array.from(top.rows, (row, i) => {
     const r = perShard[top.lists[i]];
-    const hit: Hit = { id: top.ids[i], score: r.scores[row], title: '' };
+    const hit: Hit = { id: top.ids.at(i), score: r.scores[row], title: '' };
     if (stored || snippetTerms) {
       const seg = bySeq.get(r.seqs[row])!.segment;
       const doc = r.docs[row];

@@ -23,7 +23,7 @@ import type { Shard } from '../index/shard.js';
 import type { Bm25Params } from './bm25.js';
 import type { FeatureMatrix, FeatureOptions, FeatureTerm } from './features.js';
 import type { Plan } from './plan.js';
-import type { CandidateRefs, Carry, ShardHits } from './searcher.js';
+import type { CandidatePlaces, Carry, ShardHits } from './searcher.js';
 
 /** A segment as a search thread receives it. */
 export interface ShardSegment {
@@ -50,7 +50,7 @@ export interface FeaturesJob {
   shard: number;
   fields: readonly string[];
   params: Bm25Params;
-  refs: CandidateRefs;
+  refs: CandidatePlaces;
   terms: readonly FeatureTerm[];
   options: FeatureOptions;
 }

@@ -8,6 +8,7 @@
  */
 
 import type { Engine } from '../../engine.js';
+import { IdColumn } from '../../search/id-column.js';
 import type { Clause, Query } from '../../search/query.js';
 import { type CandidateRefs, newCandidateRefs } from '../../search/searcher.js';
 
@@ -88,7 +89,7 @@ function fuse(lists: readonly { refs: CandidateRefs; weight: number }[], keep: n
   const byId = new Map<string, { score: number; shard: number; seq: number; doc: number }>();
   for (const { refs, weight } of lists) {
     for (let r = 0; r < refs.ids.length; r++) {
-      const id = refs.ids[r];
+      const id = refs.ids.at(r);
       const add = weight / (RRF_K + r + 1);
       const e = byId.get(id);
       if (e) e.score += add;
@@ -99,9 +100,8 @@ function fuse(lists: readonly { refs: CandidateRefs; weight: number }[], keep: n
     (a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
   );
   const top = ranked.slice(0, keep);
-  const out = newCandidateRefs(top.length);
-  top.forEach(([id, e], i) => {
-    out.ids[i] = id;
+  const out = newCandidateRefs(IdColumn.of(top.map(([id]) => id)));
+  top.forEach(([, e], i) => {
     out.scores[i] = e.score;
     out.shards[i] = e.shard;
     out.seqs[i] = e.seq;

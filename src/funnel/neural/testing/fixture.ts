@@ -87,7 +87,7 @@ async function closeFixtureIndex(engine: Engine): Promise<void> {
 /** Stage 1's output for `question`: BM25 order, score under `1:bm25`, a feature. */
 export function retrieved(engine: Engine, question: string, k = 10): Candidate[] {
   const r = engine.retrieve(question, k);
-  return r.refs.ids.map((id, i) => ({
+  return r.refs.ids.toArray().map((id, i) => ({
     id,
     shard: r.refs.shards[i],
     seq: r.refs.seqs[i],
