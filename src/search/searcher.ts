@@ -48,9 +48,9 @@ export interface SearchResult {
 }
 
 /**
- * One shard's answer: plain data, its top k as columns of places (segment seq and doc), sorted by
- * (score desc, key asc, id asc) unless `searchShard` was asked for them unsorted. Ids are named
- * once, for the hits the merge keeps.
+ * The answer of the shards one thread scored: plain data, their top k as columns of places
+ * (shard, segment seq and doc), sorted by (score desc, key asc, id asc). Ids are named later, for
+ * the hits that are kept.
  */
 export interface ShardHits {
   scores: Float64Array;
@@ -59,6 +59,8 @@ export interface ShardHits {
   /** Segment seq and doc number of each hit, to fetch stored fields. */
   seqs: Float64Array;
   docs: Float64Array;
+  /** Shard number of each hit. */
+  shards: Int32Array;
   postings: number;
   matched: number;
   segments: number;
@@ -102,17 +104,25 @@ export class Carry {
 export type CarryUse = { carry: Carry; mode: 'keep' } | { carry: Carry; mode: 'resume'; from: number };
 
 /**
- * Scores every segment of a shard and returns its top k; with `sorted` false, in no particular
- * order (the merge of several shards sorts once).
+ * Scores every segment of the given shards (numbered `numbers`) into one top k and returns it
+ * sorted. One top-k for all the shards a thread scores: no merge between them, and the threshold
+ * that the first shard raised already spares the next one most of its offers.
  */
-export function searchShard(
-  shard: Pick<Shard, 'segments'>,
+export function searchShards(
+  shards: readonly Pick<Shard, 'segments'>[],
+  numbers: readonly number[],
   plan: Plan,
   k: number,
   use?: CarryUse,
-  sorted = true,
 ): ShardHits {
-  const states: SegmentState[] = shard.segments;
+  const states: SegmentState[] = [];
+  const shardOf: number[] = [];
+  shards.forEach((shard, i) => {
+    for (const st of shard.segments) {
+      states.push(st);
+      shardOf.push(numbers[i]);
+    }
+  });
   // Ids are decoded only to name ties of equal keys (rare).
   const topk = new TopK(k, (ref) => states[Math.floor(ref / 2 ** 32)].segment.idList()[ref % 2 ** 32]);
   let postings = 0;
@@ -159,20 +169,22 @@ export function searchShard(
     postings += work.postings;
     matched += work.matched;
   }
-  const { scores, refs, keys } = topk.drain(sorted);
+  const { scores, refs, keys } = topk.drain();
   const n = scores.length;
-  const places = new Float64Array(2 * n);
+  const places = new Float64Array(2 * n + Math.ceil(n / 2));
   const seqs = places.subarray(0, n);
-  const docs = places.subarray(n);
+  const docs = places.subarray(n, 2 * n);
+  const shardNumbers = new Int32Array(places.buffer, 2 * n * 8, n);
   for (let i = 0; i < n; i++) {
     const s = Math.floor(refs[i] / 2 ** 32);
     seqs[i] = states[s].seq;
     docs[i] = refs[i] % 2 ** 32;
+    shardNumbers[i] = shardOf[s];
   }
-  return { scores, keys, seqs, docs, postings, matched, segments: states.length };
+  return { scores, keys, seqs, docs, shards: shardNumbers, postings, matched, segments: states.length };
 }
 
-/** The merged ranking: hit i is row `rows[i]` of shard list `lists[i]`; `ids` names them. */
+/** The merged ranking: hit i is row `rows[i]` of list `lists[i]`; `ids` names them. */
 interface Picks {
   lists: Int32Array;
   rows: Int32Array;
@@ -180,9 +192,9 @@ interface Picks {
 }
 
 /**
- * The k best of the shards' lists by (score desc, key asc, id asc). One list is sorted already;
- * the lists of several shards come unsorted and are cut and sorted once here. Ids are named only
- * when asked for (and for ties of equal keys).
+ * The k best of the threads' sorted lists by (score desc, key asc, id asc): a k-way merge, since
+ * each list is sorted where it was scored (in parallel). Ids are named only when asked for, and to
+ * order equal keys.
  */
 function mergeTop(shards: readonly Shard[], lists: readonly ShardHits[], k: number): Picks {
   const segments = new Map<number, SegmentState>();
@@ -193,28 +205,32 @@ function mergeTop(shards: readonly Shard[], lists: readonly ShardHits[], k: numb
     if (!state) throw new Error(`search: segment ${seq} of a hit is gone`);
     return state.segment.idList()[lists[list].docs[row]];
   };
-  let picks: { lists: Int32Array; rows: Int32Array };
-  if (lists.length === 1) {
-    const n = Math.min(k, lists[0].scores.length);
-    const both = new Int32Array(2 * n);
-    picks = { lists: both.subarray(0, n), rows: both.subarray(n) };
-    for (let i = 0; i < n; i++) picks.rows[i] = i;
-  } else {
-    const topk = new TopK(k, (ref) => idAt(Math.floor(ref / 2 ** 32), ref % 2 ** 32));
-    lists.forEach((l, list) => {
-      const base = list * 2 ** 32;
-      for (let row = 0; row < l.scores.length; row++) topk.offer(l.scores[row], base + row, l.keys[row]);
-    });
-    const { refs } = topk.drain();
-    const both = new Int32Array(2 * refs.length);
-    picks = { lists: both.subarray(0, refs.length), rows: both.subarray(refs.length) };
-    for (let i = 0; i < refs.length; i++) {
-      picks.lists[i] = Math.floor(refs[i] / 2 ** 32);
-      picks.rows[i] = refs[i] % 2 ** 32;
+  const total = Math.min(
+    k,
+    lists.reduce((sum, l) => sum + l.scores.length, 0),
+  );
+  const both = new Int32Array(2 * total);
+  const which = both.subarray(0, total);
+  const rows = both.subarray(total);
+  const heads = new Int32Array(lists.length);
+  /** True when row `a` of list `la` ranks before row `b` of list `lb`. */
+  const before = (la: number, a: number, lb: number, b: number): boolean => {
+    const x = lists[la];
+    const y = lists[lb];
+    if (x.scores[a] !== y.scores[b]) return x.scores[a] > y.scores[b];
+    if (x.keys[a] !== y.keys[b]) return x.keys[a] < y.keys[b];
+    return idAt(la, a) < idAt(lb, b);
+  };
+  for (let i = 0; i < total; i++) {
+    let best = -1;
+    for (let l = 0; l < lists.length; l++) {
+      if (heads[l] >= lists[l].scores.length) continue;
+      if (best < 0 || before(l, heads[l], best, heads[best])) best = l;
     }
+    which[i] = best;
+    rows[i] = heads[best]++;
   }
-  const { lists: which, rows } = picks;
-  return { ...picks, ids: new IdColumn(rows.length, (i) => idAt(which[i], rows[i])) };
+  return { lists: which, rows, ids: new IdColumn(total, (i) => idAt(which[i], rows[i])) };
 }
 
 export interface SearcherContext {
@@ -254,7 +270,8 @@ export function newCandidateRefs(ids: IdColumn): CandidateRefs {
 
 interface Ranked {
   query: Query;
-  perShard: ShardHits[];
+  /** The sorted lists of the threads that scored shards (this one first). */
+  lists: ShardHits[];
   top: Picks;
 }
 
@@ -293,26 +310,33 @@ function rank(ctx: SearcherContext, input: string | Query, k: number, carry?: Ca
       use = undefined;
     }
   }
-  const sorted = ctx.shards.length === 1;
   // Shards a search thread takes are scored there while this thread scores the others.
   const threads = ctx.threads;
   const fromClause = use?.mode === 'resume' ? use.from : null;
   const pending = ctx.shards.map((shard, i) =>
     threads ? threads.start(i, shard, plan, k, use?.carry ?? null, fromClause) : null,
   );
-  const perShard: ShardHits[] = new Array(ctx.shards.length);
-  ctx.shards.forEach((shard, i) => {
-    if (!pending[i]) perShard[i] = searchShard(shard, plan, k, use, sorted);
-  });
+  const local = ctx.shards.flatMap((_, i) => (pending[i] ? [] : [i]));
+  const lists: ShardHits[] = [];
+  if (local.length > 0)
+    lists.push(
+      searchShards(
+        local.map((i) => ctx.shards[i]),
+        local,
+        plan,
+        k,
+        use,
+      ),
+    );
   pending.forEach((p, i) => {
-    if (p) perShard[i] = threads?.finish(p) ?? searchShard(ctx.shards[i], plan, k, use, sorted);
+    if (p) lists.push(threads?.finish(p) ?? searchShards([ctx.shards[i]], [i], plan, k, use));
   });
-  return { query, perShard, top: mergeTop(ctx.shards, perShard, k) };
+  return { query, lists, top: mergeTop(ctx.shards, lists, k) };
 }
 
-function workOf(ctx: SearcherContext, perShard: readonly ShardHits[]): SearchWork {
+function workOf(ctx: SearcherContext, lists: readonly ShardHits[]): SearchWork {
   const work: SearchWork = { shards: ctx.shards.length, segments: 0, postings: 0, matched: 0 };
-  for (const r of perShard) {
+  for (const r of lists) {
     work.segments += r.segments;
     work.postings += r.postings;
     work.matched += r.matched;
@@ -327,18 +351,18 @@ export function searchRefs(
   k: number,
   carry?: CarryUse,
 ): { refs: CandidateRefs; query: Query; work: SearchWork } {
-  const { query, perShard, top } = rank(ctx, input, k, carry);
+  const { query, lists, top } = rank(ctx, input, k, carry);
   const refs = newCandidateRefs(top.ids);
   for (let i = 0; i < top.rows.length; i++) {
     const list = top.lists[i];
     const row = top.rows[i];
-    const r = perShard[list];
+    const r = lists[list];
     refs.scores[i] = r.scores[row];
-    refs.shards[i] = list;
+    refs.shards[i] = r.shards[row];
     refs.seqs[i] = r.seqs[row];
     refs.docs[i] = r.docs[row];
   }
-  return { refs, query, work: workOf(ctx, perShard) };
+  return { refs, query, work: workOf(ctx, lists) };
 }
 
 export function search(
@@ -347,7 +371,7 @@ export function search(
   options: SearchOptions = {},
 ): SearchResult {
   const started = performance.now();
-  const { query, perShard, top } = rank(ctx, input, options.k ?? 10);
+  const { query, lists, top } = rank(ctx, input, options.k ?? 10);
 
   const stored = options.stored ?? true;
   const snippetTerms = options.snippets
@@ -357,7 +381,7 @@ export function search(
   if (stored || snippetTerms)
     for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
   const hits: Hit[] = Array.from(top.rows, (row, i) => {
-    const r = perShard[top.lists[i]];
+    const r = lists[top.lists[i]];
     const hit: Hit = { id: top.ids.at(i), score: r.scores[row], title: '' };
     if (stored || snippetTerms) {
       const seg = bySeq.get(r.seqs[row])!.segment;
@@ -374,6 +398,6 @@ export function search(
     }
     return hit;
   });
-  const work = workOf(ctx, perShard);
+  const work = workOf(ctx, lists);
   return { hits, total: work.matched, tookMs: performance.now() - started, work, query };
 }

@@ -10,7 +10,7 @@ import type { Segment } from '../index/segment.js';
 import { parseSegmentHead } from '../index/segment-file.js';
 import type { SegmentState } from '../index/shard.js';
 import { computeFeatures } from './features.js';
-import { Carry, type CarryUse, searchShard } from './searcher.js';
+import { Carry, type CarryUse, searchShards } from './searcher.js';
 import type { ShardRequest, ShardSegment } from './shard-threads.js';
 
 interface Start {
@@ -106,11 +106,13 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
           use = { carry, mode: 'keep' };
         } else use = { carry, mode: 'resume', from: msg.carry.from };
       }
-      const hits = searchShard({ segments }, msg.plan, msg.k, use, false);
+      const hits = searchShards([{ segments }], [msg.shard], msg.plan, msg.k, use);
       if (use?.mode === 'resume') carries.delete(key);
-      const { scores, keys, seqs, docs } = hits;
+      const { scores, keys, seqs, docs, shards: numbers } = hits;
       // Columns may share one buffer: each is transferred once.
-      const buffers = [...new Set([scores.buffer, keys.buffer, seqs.buffer, docs.buffer])] as ArrayBuffer[];
+      const buffers = [
+        ...new Set([scores.buffer, keys.buffer, seqs.buffer, docs.buffer, numbers.buffer]),
+      ] as ArrayBuffer[];
       port.postMessage({ ok: true, hits }, buffers);
     } catch (err) {
       port.postMessage({ ok: false, error: (err as Error).message });
