@@ -10,6 +10,7 @@
 import { IdColumn } from '../search/id-column.js';
 import type { Query } from '../search/query.js';
 import type { CandidateRefs } from '../search/searcher.js';
+import { selectDescending } from '../search/select.js';
 import type { Candidate } from './types.js';
 
 export class CandidateSet {
@@ -175,9 +176,8 @@ function topRows(scores: Float64Array, ids: IdColumn, keep: number): number[] {
   let rows: number[];
   if (keep >= n) rows = Array.from({ length: n }, (_, i) => i);
   else {
-    // The keep-th best score by a native sort of a copy; only rows at or above it are compared.
-    const sorted = Float64Array.from(scores).sort();
-    const kth = sorted[n - keep];
+    // The keep-th best score, selected in a copy; only rows at or above it are compared.
+    const kth = selectDescending(Float64Array.from(scores), n, keep - 1);
     rows = [];
     for (let i = 0; i < n; i++) if (scores[i] >= kth || Number.isNaN(kth)) rows.push(i);
   }

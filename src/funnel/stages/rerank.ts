@@ -5,7 +5,7 @@
  * Features are kept on each candidate for later stages and `explain`.
  */
 
-import type { FeatureTerm } from '../../search/features.js';
+import { FEATURES, type FeatureTerm } from '../../search/features.js';
 import type { Query } from '../../search/query.js';
 import type { CandidateSet } from '../candidate-set.js';
 import { type LinearModel, readModel, scoreRows } from '../ltr-model.js';
@@ -53,6 +53,14 @@ export function withSemantic(
   return { names: [...names, ...SEMANTIC_FEATURES], values: out };
 }
 
+/** The feature matrix of the last rerank, reused: 2.6 MB of fresh memory per query is slow. */
+let matrix = new Float64Array(0);
+
+function sharedMatrix(size: number): Float64Array {
+  if (matrix.length < size) matrix = new Float64Array(Math.max(size, 2 * matrix.length));
+  return matrix.subarray(0, size);
+}
+
 export class RerankStage implements RankStage {
   private model: LinearModel | null = null;
 
@@ -63,13 +71,17 @@ export class RerankStage implements RankStage {
     this.model ??= readModel(typeof file === 'string' ? file : undefined);
     const refs = input.refs();
     const terms = featureTerms(ctx.original, ctx.query);
-    const m = ctx.engine.features(refs, terms, { fromScores: input.bm25Of === ctx.query });
+    const semantic = this.model.features.some((f) => (SEMANTIC_FEATURES as readonly string[]).includes(f));
+    // Without word vectors to load, the matrix is read before this function yields: the shared
+    // buffer cannot be overwritten by another query meanwhile (rank() copies the kept rows).
+    const into = semantic ? undefined : sharedMatrix(input.length * FEATURES.length);
+    const m = ctx.engine.features(refs, terms, { fromScores: input.bm25Of === ctx.query, into });
     ctx.trace.work.featuresComputed = m.values.length;
     ctx.trace.work.postings = m.work.postings;
     ctx.trace.work.positions = m.work.positions;
     let names: readonly string[] = m.names;
     let values = m.values;
-    if (this.model.features.some((f) => (SEMANTIC_FEATURES as readonly string[]).includes(f))) {
+    if (semantic) {
       const { embeddings } = await expansionResources();
       if (!embeddings) throw new Error('the ranker model needs word vectors, and they could not be loaded');
       ({ names, values } = withSemantic(
