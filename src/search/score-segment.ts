@@ -33,8 +33,6 @@ export class Scratch {
   sideTf = new Float64Array(CHUNK);
   /** Some required clause set bits in `must` since the last reset. */
   mustUsed = false;
-  /** Per norm byte: the score of tf = 1 for the clause being scored. */
-  readonly one = new Float64Array(256);
   positions: Int32Array[] = [];
 
   ensureDocs(n: number): void {
@@ -154,9 +152,7 @@ export function scoreSegment(
       const cache = plan.caches[fw.field];
       const norms = seg.fields[fw.field].norms;
       const w = fw.weight * fw.idf * k1p1;
-      // tf = 1 is most postings: its score per norm byte, without a division.
-      const one = scratch.one;
-      for (let n = 0; n < 256; n++) one[n] = w - w / (1 + cache[n]);
+      const table = scoreTable(fw, w, cache, 1);
       postings += eachChunk(state, fw.field, clause.terms, clause.offsets, scratch, (count, docs, freqs) => {
         for (let i = 0; i < count; i++) {
           const d = docs[i];
@@ -164,7 +160,7 @@ export function scoreSegment(
           touched[touchedCount] = d;
           touchedCount += 1 - seen[d];
           seen[d] = 1;
-          acc[d] += tf === 1 ? one[norms[d]] : w - w / (1 + tf * cache[norms[d]]);
+          acc[d] += tf < TABLE_TF ? table[(tf << 8) | norms[d]] : w - w / (1 + tf * cache[norms[d]]);
           if (bit) must[d] |= bit;
         }
       });
@@ -235,39 +231,46 @@ function combineTwo(
   const decode = seg.startDecode(main.field, mainOrd);
   const w = pc.idf * (plan.k1 + 1);
   const invK1 = 1 / plan.k1;
-  // A doc in the main field only with tf 1 (most of them): its score per norm byte.
-  const one = scratch.one;
-  for (let n = 0; n < 256; n++) one[n] = w - w / (1 + cache[n] * invK1);
+  // A doc in the main field only (most of them): its score by (tf, norm byte), without a division.
+  const table = scoreTable(main, w, cache, invK1);
   const bit = pc.mustBit;
   let tc = touchedCount;
-  let count = 0;
-  let i = 0;
   let j = 0;
-  let ended = false;
+  let nextSide = sideDf > 0 ? sideDocs[0] : END;
   for (;;) {
-    if (i === count && !ended) {
-      count = seg.decodeChunk(main.field, decode, docs, freqs, CHUNK);
-      i = 0;
-      ended = count === 0;
+    const count = seg.decodeChunk(main.field, decode, docs, freqs, CHUNK);
+    if (count === 0) break;
+    for (let i = 0; i < count; i++) {
+      const d = docs[i];
+      // Docs of the shorter field only, before this one (few: the branch is predictable).
+      while (nextSide < d) {
+        touched[tc] = nextSide;
+        tc += 1 - seen[nextSide];
+        seen[nextSide] = 1;
+        acc[nextSide] += w - w / (1 + sideTf[j] * invK1);
+        if (bit) must[nextSide] |= bit;
+        nextSide = ++j < sideDf ? sideDocs[j] : END;
+      }
+      const f = freqs[i];
+      let score: number;
+      if (d === nextSide) {
+        score = w - w / (1 + (f * cache[norms[d]] + sideTf[j]) * invK1);
+        nextSide = ++j < sideDf ? sideDocs[j] : END;
+      } else score = f < TABLE_TF ? table[(f << 8) | norms[d]] : w - w / (1 + f * cache[norms[d]] * invK1);
+      // Branch-free: whether d is new is a coin toss on common terms, too costly to mispredict.
+      touched[tc] = d;
+      tc += 1 - seen[d];
+      seen[d] = 1;
+      acc[d] += score;
+      if (bit) must[d] |= bit;
     }
-    const dm = i < count ? docs[i] : 0x7fffffff;
-    const ds = j < sideDf ? sideDocs[j] : 0x7fffffff;
-    let d: number;
-    let score: number;
-    if (ds < dm) {
-      d = ds;
-      score = w - w / (1 + sideTf[j++] * invK1);
-    } else if (dm !== 0x7fffffff) {
-      d = dm;
-      const f = freqs[i++];
-      if (ds === dm) score = w - w / (1 + (f * cache[norms[dm]] + sideTf[j++]) * invK1);
-      else score = f === 1 ? one[norms[dm]] : w - w / (1 + f * cache[norms[dm]] * invK1);
-    } else break;
-    // Branch-free: whether d is new is a coin toss on common terms, too costly to mispredict.
+  }
+  for (; j < sideDf; j++) {
+    const d = sideDocs[j];
     touched[tc] = d;
     tc += 1 - seen[d];
     seen[d] = 1;
-    acc[d] += score;
+    acc[d] += w - w / (1 + sideTf[j] * invK1);
     if (bit) must[d] |= bit;
   }
   return { touched: tc, postings: dfA + dfB };
@@ -314,6 +317,28 @@ export interface Resume {
   excludedAny: boolean;
   /** Leave the accumulators as they are at the end (for a later resume). */
   keep: boolean;
+}
+
+const END = 0x7fffffff;
+/** Term frequencies below this are scored from a table. */
+const TABLE_TF = 8;
+/** Per clause field (an object of the plan, so once per query and thread), its score table. */
+const tables = new WeakMap<object, Float64Array>();
+
+/**
+ * The scores of tf = 1..7 by norm byte, `table[tf << 8 | norm] = w - w / (1 + tf · cache[norm] · scale)`
+ * (the same expression as the postings loop's, so the same bits): most postings then cost a load
+ * instead of a division. Built once per query and field, not once per segment.
+ */
+function scoreTable(key: object, w: number, cache: Float64Array, scale: number): Float64Array {
+  let table = tables.get(key);
+  if (!table) {
+    table = new Float64Array(TABLE_TF << 8);
+    for (let tf = 1; tf < TABLE_TF; tf++)
+      for (let n = 0; n < 256; n++) table[(tf << 8) | n] = w - w / (1 + tf * cache[n] * scale);
+    tables.set(key, table);
+  }
+  return table;
 }
 
 /** Postings decoded per chunk: small enough that the scratch arrays stay in cache. */
