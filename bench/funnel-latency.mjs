@@ -1,9 +1,10 @@
 // Latency of the whole funnel (reader excluded) on an existing index, per profile and per stage.
 // Usage: npm run build && node bench/funnel-latency.mjs --index <dir> --corpus <corpus.jsonl>
-//          [--profiles default,bm25-1000] [--queries 40] [--warmup 5] [--words 4] [--json out.json]
+//          [--profiles default,bm25-1000] [--queries 40] [--warmup 40] [--words 4] [--json out.json]
 //          [--search-threads N]  (threads scoring shards, this one included; default one per core)
 // Queries are the first `--words` words of the titles of sampled corpus lines (seeded), so they
-// match the index. Also reachable as `npm run bench -- --funnel-index <dir> --funnel-corpus <file>`.
+// match the index. `--warmup` other queries go through every profile first (steady state is
+// measured; the start-up cost is printed apart). Also reachable as `npm run bench -- --funnel-index <dir> --funnel-corpus <file>`.
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,7 @@ const { values: args } = parseArgs({
     corpus: { type: 'string' },
     profiles: { type: 'string', default: 'default,bm25-30000,bm25-1000' },
     queries: { type: 'string', default: '40' },
-    warmup: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '40' },
     words: { type: 'string', default: '4' },
     // Threads scoring shards (this one included); default: one per core.
     'search-threads': { type: 'string', default: String(os.availableParallelism()) },
@@ -38,13 +39,19 @@ const buf = Buffer.alloc(64 << 20);
 const head = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
 fs.closeSync(fd);
 const lines = head.split('\n').slice(0, -1);
-const step = Math.max(1, Math.floor(lines.length / (n + warmup)));
-const queries = [];
-for (let i = 0; i < lines.length && queries.length < n + warmup; i += step) {
-  const title = JSON.parse(lines[i]).title ?? '';
-  const q = title.split(/\s+/).slice(0, Number(args.words)).join(' ');
-  if (q.trim()) queries.push(q);
+const step = Math.max(2, Math.floor(lines.length / (n + warmup)));
+/** Queries from every `step`-th line from `offset` on: measured ones, and others to warm up with. */
+function sample(count, offset) {
+  const out = [];
+  for (let i = offset; i < lines.length && out.length < count; i += step) {
+    const title = JSON.parse(lines[i]).title ?? '';
+    const q = title.split(/\s+/).slice(0, Number(args.words)).join(' ');
+    if (q.trim()) out.push(q);
+  }
+  return out;
 }
+const queries = sample(n, 0);
+const warmups = sample(warmup, Math.floor(step / 2));
 
 const builtIn = loadProfiles();
 const named = {
@@ -68,14 +75,25 @@ console.log(
   `index ${args.index}: ${docs.toLocaleString()} docs, opened in ${(openMs / 1000).toFixed(1)} s; ${engine.searchThreads} search thread(s)`,
 );
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
+const profiles = args.profiles
+  .split(',')
+  .map((name) => [name, builtIn.get(name) ?? validateProfile({ stages: named[name] }, name)]);
+// Warm-up: other queries through every profile first. The first queries after opening pay for
+// compiling the code, for the search threads' first look at their shards and for per-segment
+// caches (ids, tie keys, score scratch); that is start-up, reported apart, not the steady state.
+const warmMs = [];
+for (const q of warmups)
+  for (const [, profile] of profiles) warmMs.push((await runFunnel(engine, profile, q, { noRead: true })).ms);
+if (warmMs.length > 0)
+  console.log(
+    `warm-up: ${warmups.length} queries x ${profiles.length} profile(s); the first took ${warmMs[0].toFixed(0)} ms, the first ${Math.min(10, warmMs.length)} ${pct(warmMs.slice(0, 10), 0.5).toFixed(0)} ms p50`,
+  );
 const results = [];
-for (const name of args.profiles.split(',')) {
-  const profile = builtIn.get(name) ?? validateProfile({ stages: named[name] }, name);
+for (const [name, profile] of profiles) {
   const total = [];
   const perStage = {};
-  for (const [i, q] of queries.entries()) {
+  for (const q of queries) {
     const r = await runFunnel(engine, profile, q, { noRead: true });
-    if (i < warmup) continue;
     total.push(r.ms);
     for (const t of r.trace) {
       perStage[t.stage] ??= [];
