@@ -82,12 +82,16 @@ export function feedbackClauses(
   for (let i = 0; i < first.refs.ids.length; i++) {
     const doc = engine.documentAt(first.refs.shards[i], first.refs.seqs[i], first.refs.docs[i]);
     if (!doc) continue;
-    const a = engine.analyzer.analyze(`${doc.title}\n${doc.text.slice(0, 20_000)}`, 'index');
-    if (a.terms.length === 0) continue;
-    const docWeight = Math.exp(first.refs.scores[i] - maxScore);
+    // Counted as the analyzer emits them: no arrays of terms and offsets per document.
     const counts = new Map<string, number>();
-    for (const t of a.terms) counts.set(t, (counts.get(t) ?? 0) + 1);
-    for (const [t, c] of counts) weights.set(t, (weights.get(t) ?? 0) + (docWeight * c) / a.terms.length);
+    let total = 0;
+    engine.analyzer.forEachToken(`${doc.title}\n${doc.text.slice(0, 20_000)}`, (t) => {
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+      total++;
+    });
+    if (total === 0) continue;
+    const docWeight = Math.exp(first.refs.scores[i] - maxScore);
+    for (const [t, c] of counts) weights.set(t, (weights.get(t) ?? 0) + (docWeight * c) / total);
   }
   // Prefer terms that are rare in the collection: a feedback term found everywhere adds nothing.
   const kept = [...weights].filter(([t]) => !present.has(t) && t.length > 1).sort((a, b) => b[1] - a[1]);
