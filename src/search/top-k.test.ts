@@ -30,6 +30,30 @@ describe('TopK', () => {
     );
   });
 
+  it('keeps what a full sort keeps when the cuts are large (k in the hundreds, many ties)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1500, maxLength: 4000 }),
+        fc.integer({ min: 256, max: 900 }),
+        (scores, k) => {
+          const key = (ref: number) => (ref * 7919) % 997; // collisions too
+          const name = (ref: number) => `id-${String(ref).padStart(5, '0')}`;
+          const top = new TopK(k, name);
+          scores.forEach((s, ref) => {
+            top.offer(s / 8, ref, key(ref));
+          });
+          const expected = scores
+            .map((s, ref) => ({ score: s / 8, ref }))
+            .sort((a, b) => b.score - a.score || key(a.ref) - key(b.ref) || a.ref - b.ref)
+            .slice(0, k);
+          const { scores: gotScores, refs } = top.drain();
+          expect(Array.from(refs, (ref, i) => ({ score: gotScores[i], ref }))).toEqual(expected);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('hands its buffers to the next TopK once drained, and takes nothing more', () => {
     const name = (ref: number) => String(ref);
     const a = new TopK(3, name);
