@@ -18,3 +18,49 @@ export function idKey(id: string): number {
   }
   return (h1 >>> 0) * 2 ** 20 + ((h2 >>> 0) >>> 12);
 }
+
+/**
+ * {@link idKey} of every value of a stored column, from its UTF-8 bytes (`offsets[i]..offsets[i+1]`
+ * is value i) into `out`: the same numbers as decoding each value and hashing the string, without
+ * making a million strings at the first search of a freshly opened index. Values must be well-formed
+ * UTF-8 (as the index writes them).
+ */
+export function idKeysOfUtf8(bytes: Uint8Array, offsets: Float64Array, out: Float64Array): void {
+  const n = offsets.length - 1;
+  for (let v = 0; v < n; v++) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    const end = offsets[v + 1];
+    for (let i = offsets[v]; i < end; ) {
+      const b = bytes[i];
+      let c: number;
+      if (b < 0x80) {
+        c = b;
+        i++;
+      } else if (b < 0xe0) {
+        c = ((b & 0x1f) << 6) | (bytes[i + 1] & 0x3f);
+        i += 2;
+      } else if (b < 0xf0) {
+        c = ((b & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f);
+        i += 3;
+      } else {
+        // Outside the BMP: the UTF-16 surrogate pair, high then low, as a string holds it.
+        const cp =
+          ((b & 0x07) << 18) |
+          ((bytes[i + 1] & 0x3f) << 12) |
+          ((bytes[i + 2] & 0x3f) << 6) |
+          (bytes[i + 3] & 0x3f);
+        const high = 0xd800 + ((cp - 0x10000) >> 10);
+        h1 = Math.imul(h1 ^ high, 0x01000193);
+        h2 = Math.imul(h2 ^ high, 0x5bd1e995);
+        h2 ^= h2 >>> 15;
+        c = 0xdc00 + ((cp - 0x10000) & 0x3ff);
+        i += 4;
+      }
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    out[v] = (h1 >>> 0) * 2 ** 20 + ((h2 >>> 0) >>> 12);
+  }
+}

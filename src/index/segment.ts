@@ -7,7 +7,7 @@
 
 import type { MetaValue, StoredDocument } from '../types.js';
 import { type DecodeState, decodeChunk, PositionsReader, PostingsCursor } from './codec/postings.js';
-import { idKey } from './id-key.js';
+import { idKey, idKeysOfUtf8 } from './id-key.js';
 import { MetaIndex } from './meta-index.js';
 import type { StoredColumn } from './stored-column.js';
 import type { TermDictionary } from './term-dictionary.js';
@@ -139,6 +139,11 @@ export class Segment {
 
   private idCache: string[] | null = null;
 
+  /** Doc `doc`'s external id (from the decoded list when there is one, else decoded alone). */
+  idOf(doc: number): string {
+    return this.idCache ? this.idCache[doc] : this.ids.get(doc);
+  }
+
   /** Every doc's external id, decoded once and kept (the shard's id map holds the same strings). */
   idList(): string[] {
     if (!this.idCache) {
@@ -154,9 +159,12 @@ export class Segment {
   /** Every doc's tie key (`idKey` of its id), computed once and kept: 8 bytes per doc. */
   idKeys(): Float64Array {
     if (!this.keyCache) {
-      const ids = this.idList();
       const keys = new Float64Array(this.docCount);
-      for (let d = 0; d < this.docCount; d++) keys[d] = idKey(ids[d]);
+      if (!this.ids.onDisk && !this.idCache) idKeysOfUtf8(this.ids.bytes, this.ids.offsets, keys);
+      else {
+        const ids = this.idList();
+        for (let d = 0; d < this.docCount; d++) keys[d] = idKey(ids[d]);
+      }
       this.keyCache = keys;
     }
     return this.keyCache;

@@ -124,7 +124,7 @@ export function searchShards(
     }
   });
   // Ids are decoded only to name ties of equal keys (rare).
-  const topk = new TopK(k, (ref) => states[Math.floor(ref / 2 ** 32)].segment.idList()[ref % 2 ** 32]);
+  const topk = new TopK(k, (ref) => states[Math.floor(ref / 2 ** 32)].segment.idOf(ref % 2 ** 32));
   let postings = 0;
   let matched = 0;
   for (let s = 0; s < states.length; s++) {
@@ -203,7 +203,7 @@ function mergeTop(shards: readonly Shard[], lists: readonly ShardHits[], k: numb
     const seq = lists[list].seqs[row];
     const state = segments.get(seq);
     if (!state) throw new Error(`search: segment ${seq} of a hit is gone`);
-    return state.segment.idList()[lists[list].docs[row]];
+    return state.segment.idOf(lists[list].docs[row]);
   };
   const total = Math.min(
     k,
