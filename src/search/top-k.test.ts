@@ -3,52 +3,57 @@ import { describe, expect, it } from 'vitest';
 import { idKey } from '../index/id-key.js';
 import { TopK } from './top-k.js';
 
+/**
+ * Offers `scores[ref] / scale` for every ref and checks the drained k against a full sort by
+ * (score desc, key asc, name asc); with `namesBackwards`, names sort opposite to refs.
+ */
+function expectSortedTop(
+  scores: number[],
+  k: number,
+  scale: number,
+  key: (ref: number) => number,
+  name: (ref: number) => string,
+  namesBackwards: boolean,
+): void {
+  const top = new TopK(k, name);
+  scores.forEach((s, ref) => {
+    top.offer(s / scale, ref, key(ref));
+  });
+  const expected = scores
+    .map((s, ref) => ({ score: s / scale, ref }))
+    .sort(
+      (a, b) =>
+        b.score - a.score || key(a.ref) - key(b.ref) || (namesBackwards ? b.ref - a.ref : a.ref - b.ref),
+    )
+    .slice(0, k);
+  const { scores: gotScores, refs, keys } = top.drain();
+  expect(Array.from(refs, (ref, i) => ({ score: gotScores[i], ref }))).toEqual(expected);
+  expect(Array.from(keys)).toEqual(expected.map((e) => key(e.ref)));
+}
+
 describe('TopK', () => {
   it('keeps exactly what a full sort by (score desc, key asc, name asc) keeps, for any k and any ties', () => {
+    // Keys collide in threes, so the name decides within a group (names run backwards).
+    const key = (ref: number) => Math.floor(ref / 3);
+    const name = (ref: number) => `id-${String(999 - ref).padStart(4, '0')}`;
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 500 }),
         fc.integer({ min: 1, max: 120 }),
-        (scores, k) => {
-          // Keys collide in threes, so the name decides within a group (names run backwards).
-          const key = (ref: number) => Math.floor(ref / 3);
-          const name = (ref: number) => `id-${String(999 - ref).padStart(4, '0')}`;
-          const top = new TopK(k, name);
-          scores.forEach((s, ref) => {
-            top.offer(s / 4, ref, key(ref));
-          });
-          const expected = scores
-            .map((s, ref) => ({ score: s / 4, ref }))
-            .sort((a, b) => b.score - a.score || key(a.ref) - key(b.ref) || b.ref - a.ref)
-            .slice(0, k);
-          const { scores: gotScores, refs, keys } = top.drain();
-          expect(Array.from(refs, (ref, i) => ({ score: gotScores[i], ref }))).toEqual(expected);
-          expect(Array.from(keys)).toEqual(expected.map((e) => key(e.ref)));
-        },
+        (scores, k) => expectSortedTop(scores, k, 4, key, name, true),
       ),
       { numRuns: 300 },
     );
   });
 
   it('keeps what a full sort keeps when the cuts are large (k in the hundreds, many ties)', () => {
+    const key = (ref: number) => (ref * 7919) % 997; // collisions too
+    const name = (ref: number) => `id-${String(ref).padStart(5, '0')}`;
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1500, maxLength: 4000 }),
         fc.integer({ min: 256, max: 900 }),
-        (scores, k) => {
-          const key = (ref: number) => (ref * 7919) % 997; // collisions too
-          const name = (ref: number) => `id-${String(ref).padStart(5, '0')}`;
-          const top = new TopK(k, name);
-          scores.forEach((s, ref) => {
-            top.offer(s / 8, ref, key(ref));
-          });
-          const expected = scores
-            .map((s, ref) => ({ score: s / 8, ref }))
-            .sort((a, b) => b.score - a.score || key(a.ref) - key(b.ref) || a.ref - b.ref)
-            .slice(0, k);
-          const { scores: gotScores, refs } = top.drain();
-          expect(Array.from(refs, (ref, i) => ({ score: gotScores[i], ref }))).toEqual(expected);
-        },
+        (scores, k) => expectSortedTop(scores, k, 8, key, name, false),
       ),
       { numRuns: 40 },
     );
