@@ -1,8 +1,13 @@
 /**
  * @module strings
  * String order shared by the term dictionary (terms sorted by UTF-8 bytes) and the evaluator
- * (trec_eval compares ids with strcmp on UTF-8).
+ * (trec_eval compares ids with strcmp on UTF-8), and the code-unit order that breaks ties by id.
  */
+
+/** Compares two strings by UTF-16 code units, as `<` does (for sort comparators). */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /**
  * Compares two strings in UTF-8 byte order (= code point order). Same as `<` on UTF-16 code units

@@ -11,6 +11,7 @@ import { IdColumn } from '../search/id-column.js';
 import type { Query } from '../search/query.js';
 import type { CandidateRefs } from '../search/searcher.js';
 import { selectDescending } from '../search/select.js';
+import { compareCodeUnits } from '../strings.js';
 import type { Candidate } from './types.js';
 
 export class CandidateSet {
@@ -181,12 +182,6 @@ function topRows(scores: Float64Array, ids: IdColumn, keep: number): number[] {
     rows = [];
     for (let i = 0; i < n; i++) if (scores[i] >= kth || Number.isNaN(kth)) rows.push(i);
   }
-  rows.sort((a, b) => {
-    const by = scores[b] - scores[a];
-    if (by) return by;
-    const x = ids.at(a);
-    const y = ids.at(b);
-    return x < y ? -1 : x > y ? 1 : 0;
-  });
+  rows.sort((a, b) => scores[b] - scores[a] || compareCodeUnits(ids.at(a), ids.at(b)));
   return rows.length > keep ? rows.slice(0, keep) : rows;
 }

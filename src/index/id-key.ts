@@ -3,20 +3,35 @@
  * The number that orders documents tied on score.
  */
 
+const SEED1 = 0x811c9dc5;
+const SEED2 = 0x01000193;
+
+function mix1(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+
+function mix2(h: number, c: number): number {
+  const x = Math.imul(h ^ c, 0x5bd1e995);
+  return x ^ (x >>> 15);
+}
+
+function keyOf(h1: number, h2: number): number {
+  return (h1 >>> 0) * 2 ** 20 + ((h2 >>> 0) >>> 12);
+}
+
 /**
  * A 52-bit hash of an id (two 32-bit FNV-1a variants over its UTF-16 code units): the number that
  * orders documents tied on score. Stable across runs, platforms and shard layouts.
  */
 export function idKey(id: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
+  let h1 = SEED1;
+  let h2 = SEED2;
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
+    h1 = mix1(h1, c);
+    h2 = mix2(h2, c);
   }
-  return (h1 >>> 0) * 2 ** 20 + ((h2 >>> 0) >>> 12);
+  return keyOf(h1, h2);
 }
 
 /**
@@ -28,8 +43,8 @@ export function idKey(id: string): number {
 export function idKeysOfUtf8(bytes: Uint8Array, offsets: Float64Array, out: Float64Array): void {
   const n = offsets.length - 1;
   for (let v = 0; v < n; v++) {
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193;
+    let h1 = SEED1;
+    let h2 = SEED2;
     const end = offsets[v + 1];
     for (let i = offsets[v]; i < end; ) {
       const b = bytes[i];
@@ -51,16 +66,14 @@ export function idKeysOfUtf8(bytes: Uint8Array, offsets: Float64Array, out: Floa
           ((bytes[i + 2] & 0x3f) << 6) |
           (bytes[i + 3] & 0x3f);
         const high = 0xd800 + ((cp - 0x10000) >> 10);
-        h1 = Math.imul(h1 ^ high, 0x01000193);
-        h2 = Math.imul(h2 ^ high, 0x5bd1e995);
-        h2 ^= h2 >>> 15;
+        h1 = mix1(h1, high);
+        h2 = mix2(h2, high);
         c = 0xdc00 + ((cp - 0x10000) & 0x3ff);
         i += 4;
       }
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-      h2 ^= h2 >>> 15;
+      h1 = mix1(h1, c);
+      h2 = mix2(h2, c);
     }
-    out[v] = (h1 >>> 0) * 2 ** 20 + ((h2 >>> 0) >>> 12);
+    out[v] = keyOf(h1, h2);
   }
 }

@@ -197,38 +197,23 @@ class InvertScratch {
 function utf8Prefix(term: string): number {
   let key = 0;
   let bytes = 0;
-  const put = (b: number) => {
-    if (bytes < 4) {
-      key = key * 256 + b;
-      bytes++;
-    }
-  };
   for (let i = 0; i < term.length && bytes < 4; i++) {
     let c = term.charCodeAt(i);
-    if (c < 0x80) put(c);
-    else if (c < 0x800) {
-      put(0xc0 | (c >> 6));
-      put(0x80 | (c & 63));
-    } else {
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < term.length) {
-        const lo = term.charCodeAt(i + 1);
-        if (lo >= 0xdc00 && lo <= 0xdfff) {
-          c = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
-          i++;
-          put(0xf0 | (c >> 18));
-          put(0x80 | ((c >> 12) & 63));
-          put(0x80 | ((c >> 6) & 63));
-          put(0x80 | (c & 63));
-          continue;
-        }
+    let len = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < term.length) {
+      const lo = term.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        c = ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+        len = 4;
+        i++;
       }
-      put(0xe0 | (c >> 12));
-      put(0x80 | ((c >> 6) & 63));
-      put(0x80 | (c & 63));
     }
+    // The lead byte (its length marker over the top bits), then six bits a byte.
+    key = key * 256 + (len === 1 ? c : ((0xff00 >> len) & 0xff) | (c >> (6 * (len - 1))));
+    bytes++;
+    for (let b = len - 2; b >= 0 && bytes < 4; b--, bytes++) key = key * 256 + (0x80 | ((c >> (6 * b)) & 63));
   }
-  while (bytes < 4) put(0);
-  return key;
+  return key * 256 ** (4 - bytes);
 }
 
 const ROWS = 2 ** 21;

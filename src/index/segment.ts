@@ -160,7 +160,7 @@ export class Segment {
   idKeys(): Float64Array {
     if (!this.keyCache) {
       const keys = new Float64Array(this.docCount);
-      if (!this.ids.onDisk && !this.idCache) idKeysOfUtf8(this.ids.bytes, this.ids.offsets, keys);
+      if (!this.ids.onDisk) idKeysOfUtf8(this.ids.bytes, this.ids.offsets, keys);
       else {
         const ids = this.idList();
         for (let d = 0; d < this.docCount; d++) keys[d] = idKey(ids[d]);

@@ -597,27 +597,34 @@ export function computeFeaturesOnThreads(
   );
   const values = into ?? new Float64Array(n * F);
   const work = { postings: 0, positions: 0 };
-  const put = (rows: readonly number[], m: FeatureMatrix) => {
-    for (let j = 0; j < rows.length; j++)
-      for (let f = 0; f < F; f++) values[rows[j] * F + f] = m.values[j * F + f];
+  const count = (m: FeatureMatrix) => {
     work.postings += m.work.postings;
     work.positions += m.work.positions;
   };
-  const here = (s: number, direct: boolean) =>
-    computeFeatures([shards[s]], fields, params, jobs[s].refs, terms, {
-      ...withStats,
-      ...(direct ? { into: values, intoRows: jobs[s].rows } : {}),
-    });
-  // This thread's shards write straight into the matrix; the threads' parts are copied in.
+  // Shards scored on this thread (a failed thread's too) write straight into the matrix; the
+  // threads' parts are copied in.
+  const here = (s: number) =>
+    count(
+      computeFeatures([shards[s]], fields, params, jobs[s].refs, terms, {
+        ...withStats,
+        into: values,
+        intoRows: jobs[s].rows,
+      }),
+    );
   jobs.forEach((job, s) => {
-    if (!pending[s] && job.rows.length > 0) {
-      const m = here(s, true);
-      work.postings += m.work.postings;
-      work.positions += m.work.positions;
-    }
+    if (!pending[s] && job.rows.length > 0) here(s);
   });
   pending.forEach((p, s) => {
-    if (p) put(jobs[s].rows, threads.finishFeatures(p) ?? here(s, false));
+    if (!p) return;
+    const m = threads.finishFeatures(p);
+    if (!m) {
+      here(s);
+      return;
+    }
+    const rows = jobs[s].rows;
+    for (let j = 0; j < rows.length; j++)
+      for (let f = 0; f < F; f++) values[rows[j] * F + f] = m.values[j * F + f];
+    count(m);
   });
   return { names: FEATURES, values, work };
 }

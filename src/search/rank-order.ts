@@ -21,7 +21,7 @@ const RADIX_MIN = 2048;
  */
 const work = {
   size: 0,
-  /** 0-1 score halves, 4-7 a radix pass's source and target halves; `f64` packed keys. */
+  /** 0-1 score halves, 2-5 a radix pass's source and target halves; `f64` packed keys. */
   u32: [] as Uint32Array[],
   i32: [] as Int32Array[],
   f64: new Float64Array(0),
@@ -30,7 +30,7 @@ const work = {
 function ensureWork(n: number): void {
   if (work.size >= n) return;
   work.size = Math.max(n, 2 * work.size);
-  work.u32 = Array.from({ length: 8 }, () => new Uint32Array(work.size));
+  work.u32 = Array.from({ length: 6 }, () => new Uint32Array(work.size));
   work.f64 = new Float64Array(work.size);
   work.i32 = Array.from({ length: 2 }, () => new Int32Array(work.size));
 }
@@ -146,10 +146,10 @@ function radixRows(
 ): void {
   let from = rows;
   let to = spare;
-  let fromHi = work.u32[4];
-  let fromLo = work.u32[5];
-  let toHi = work.u32[6];
-  let toLo = work.u32[7];
+  let fromHi = work.u32[2];
+  let fromLo = work.u32[3];
+  let toHi = work.u32[4];
+  let toLo = work.u32[5];
   for (let i = 0; i < n; i++) {
     fromHi[i] = hi[rows[i]];
     fromLo[i] = lo[rows[i]];

@@ -237,9 +237,14 @@ function combineTwo(
   let tc = touchedCount;
   let j = 0;
   let nextSide = sideDf > 0 ? sideDocs[0] : END;
-  for (;;) {
-    const count = seg.decodeChunk(main.field, decode, docs, freqs, CHUNK);
-    if (count === 0) break;
+  for (let done = false; !done; ) {
+    let count = seg.decodeChunk(main.field, decode, docs, freqs, CHUNK);
+    if (count === 0) {
+      // A doc past every other flushes the shorter field's docs left after the longer one's last.
+      docs[0] = END;
+      count = 1;
+      done = true;
+    }
     for (let i = 0; i < count; i++) {
       const d = docs[i];
       // Docs of the shorter field only, before this one (few: the branch is predictable).
@@ -251,6 +256,7 @@ function combineTwo(
         if (bit) must[nextSide] |= bit;
         nextSide = ++j < sideDf ? sideDocs[j] : END;
       }
+      if (done) break;
       const f = freqs[i];
       let score: number;
       if (d === nextSide) {
@@ -264,14 +270,6 @@ function combineTwo(
       acc[d] += score;
       if (bit) must[d] |= bit;
     }
-  }
-  for (; j < sideDf; j++) {
-    const d = sideDocs[j];
-    touched[tc] = d;
-    tc += 1 - seen[d];
-    seen[d] = 1;
-    acc[d] += w - w / (1 + sideTf[j] * invK1);
-    if (bit) must[d] |= bit;
   }
   return { touched: tc, postings: dfA + dfB };
 }

@@ -171,10 +171,10 @@ export function searchShards(
   }
   const { scores, refs, keys } = topk.drain();
   const n = scores.length;
-  const places = new Float64Array(2 * n + Math.ceil(n / 2));
-  const seqs = places.subarray(0, n);
-  const docs = places.subarray(n, 2 * n);
-  const shardNumbers = new Int32Array(places.buffer, 2 * n * 8, n);
+  const {
+    f64: [seqs, docs],
+    i32: shardNumbers,
+  } = columns(n, 2);
   for (let i = 0; i < n; i++) {
     const s = Math.floor(refs[i] / 2 ** 32);
     seqs[i] = states[s].seq;
@@ -196,9 +196,11 @@ interface Picks {
  * each list is sorted where it was scored (in parallel). Ids are named only when asked for, and to
  * order equal keys.
  */
-function mergeTop(shards: readonly Shard[], lists: readonly ShardHits[], k: number): Picks {
-  const segments = new Map<number, SegmentState>();
-  for (const shard of shards) for (const st of shard.segments) segments.set(st.seq, st);
+function mergeTop(
+  segments: ReadonlyMap<number, SegmentState>,
+  lists: readonly ShardHits[],
+  k: number,
+): Picks {
   const idAt = (list: number, row: number): string => {
     const seq = lists[list].seqs[row];
     const state = segments.get(seq);
@@ -255,23 +257,31 @@ export interface CandidateRefs extends CandidatePlaces {
   ids: IdColumn;
 }
 
+/**
+ * `doubles` Float64 columns and one Int32 column of `n` rows in one allocation: fresh arrays of
+ * 30,000 rows are slow to get, one is slow enough.
+ */
+function columns(n: number, doubles: number): { f64: Float64Array[]; i32: Int32Array } {
+  const all = new Float64Array(doubles * n + Math.ceil(n / 2));
+  const f64 = Array.from({ length: doubles }, (_, c) => all.subarray(c * n, (c + 1) * n));
+  return { f64, i32: new Int32Array(all.buffer, doubles * n * 8, n) };
+}
+
 /** Columns for `n` candidates with the given ids; the numbers share one allocation. */
 export function newCandidateRefs(ids: IdColumn): CandidateRefs {
-  const n = ids.length;
-  const all = new Float64Array(3 * n + Math.ceil(n / 2));
-  return {
-    ids,
-    scores: all.subarray(0, n),
-    seqs: all.subarray(n, 2 * n),
-    docs: all.subarray(2 * n, 3 * n),
-    shards: new Int32Array(all.buffer, 3 * n * 8, n),
-  };
+  const {
+    f64: [scores, seqs, docs],
+    i32: shards,
+  } = columns(ids.length, 3);
+  return { ids, scores, seqs, docs, shards };
 }
 
 interface Ranked {
   query: Query;
   /** The sorted lists of the threads that scored shards (this one first). */
   lists: ShardHits[];
+  /** The segments searched, by seq. */
+  bySeq: ReadonlyMap<number, SegmentState>;
   top: Picks;
 }
 
@@ -331,7 +341,9 @@ function rank(ctx: SearcherContext, input: string | Query, k: number, carry?: Ca
   pending.forEach((p, i) => {
     if (p) lists.push(threads?.finish(p) ?? searchShards([ctx.shards[i]], [i], plan, k, use));
   });
-  return { query, lists, top: mergeTop(ctx.shards, lists, k) };
+  const bySeq = new Map<number, SegmentState>();
+  for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
+  return { query, lists, bySeq, top: mergeTop(bySeq, lists, k) };
 }
 
 function workOf(ctx: SearcherContext, lists: readonly ShardHits[]): SearchWork {
@@ -371,15 +383,12 @@ export function search(
   options: SearchOptions = {},
 ): SearchResult {
   const started = performance.now();
-  const { query, lists, top } = rank(ctx, input, options.k ?? 10);
+  const { query, lists, bySeq, top } = rank(ctx, input, options.k ?? 10);
 
   const stored = options.stored ?? true;
   const snippetTerms = options.snippets
     ? new Set(query.clauses.filter((c) => c.occur !== 'mustNot').flatMap((c) => c.terms))
     : null;
-  const bySeq = new Map<number, SegmentState>();
-  if (stored || snippetTerms)
-    for (const shard of ctx.shards) for (const st of shard.segments) bySeq.set(st.seq, st);
   const hits: Hit[] = Array.from(top.rows, (row, i) => {
     const r = lists[top.lists[i]];
     const hit: Hit = { id: top.ids.at(i), score: r.scores[row], title: '' };

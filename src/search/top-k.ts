@@ -11,6 +11,7 @@
  * Numbers, not strings, decide nearly every tie: deep in a 30,000-wide list most scores are tied.
  */
 
+import { compareCodeUnits } from '../strings.js';
 import { rankOrder } from './rank-order.js';
 import { selectDescending } from './select.js';
 
@@ -84,30 +85,21 @@ export class TopK {
     this.refs[this.size++] = ref;
   }
 
-  /**
-   * The kept triples, best first (score descending, then key ascending), as parallel arrays; with
-   * `sorted` false, the same k in no particular order (for a merge that sorts once).
-   */
-  drain(sorted = true): { scores: Float64Array; refs: Float64Array; keys: Float64Array } {
+  /** The kept triples, best first (score descending, then key ascending), as parallel arrays. */
+  drain(): { scores: Float64Array; refs: Float64Array; keys: Float64Array } {
     if (this.size > this.k) this.truncate();
     const { scores, refs, keys } = this;
     const n = Math.min(this.size, this.k);
     // One allocation for the three columns: fresh arrays of this size are slow to get.
     const all = new Float64Array(3 * n);
     const out = { scores: all.subarray(0, n), refs: all.subarray(n, 2 * n), keys: all.subarray(2 * n) };
-    if (!sorted) {
-      out.scores.set(scores.subarray(0, n));
-      out.refs.set(refs.subarray(0, n));
-      out.keys.set(keys.subarray(0, n));
-    } else {
-      const order = rankOrder(scores, keys, n);
-      this.nameTies(order, scores, keys, refs);
-      for (let i = 0; i < n; i++) {
-        const o = order[i];
-        out.scores[i] = scores[o];
-        out.refs[i] = refs[o];
-        out.keys[i] = keys[o];
-      }
+    const order = rankOrder(scores, keys, n);
+    this.nameTies(order, scores, keys, refs);
+    for (let i = 0; i < n; i++) {
+      const o = order[i];
+      out.scores[i] = scores[o];
+      out.refs[i] = refs[o];
+      out.keys[i] = keys[o];
     }
     this.release();
     return out;
@@ -146,7 +138,7 @@ export class TopK {
       let j = i + 1;
       while (j < order.length && same(j)) j++;
       const run = Array.from(order.subarray(i - 1, j)).sort((a, b) =>
-        compareNames(this.tieName(refs[a]), this.tieName(refs[b])),
+        compareCodeUnits(this.tieName(refs[a]), this.tieName(refs[b])),
       );
       order.set(run, i - 1);
       i = j;
@@ -191,7 +183,7 @@ export class TopK {
       w += ((score > kth) as unknown as number) | ((score === kth && key < keyth) as unknown as number);
       if (score === kth && key === keyth) boundary.push(ref);
     }
-    if (boundary.length > k - w) boundary.sort((a, b) => compareNames(this.tieName(a), this.tieName(b)));
+    if (boundary.length > k - w) boundary.sort((a, b) => compareCodeUnits(this.tieName(a), this.tieName(b)));
     for (let i = 0; w < k; i++) {
       scores[w] = kth;
       keys[w] = keyth;
@@ -201,8 +193,4 @@ export class TopK {
     this.bar = kth;
     this.barKey = keyth;
   }
-}
-
-function compareNames(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }
