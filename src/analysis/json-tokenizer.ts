@@ -10,7 +10,7 @@
  */
 
 import { APOS, ASCII_CLASS, DIGIT, UNDERSCORE, WORD } from './char-class.js';
-import { HASH_SEED, hashStep } from './term-cache.js';
+import { HASH_SEED, hashStep, PACKED_CHARS } from './term-cache.js';
 import type { TokenSink } from './token-sink.js';
 import { tokenize } from './tokenizer.js';
 import { MAX_TERM_LENGTH } from './word-filter.js';
@@ -62,6 +62,7 @@ function fallBack(sink: TokenSink, bytes: Uint8Array, from: number, end: number)
 /** Tokenizes the JSON string content `bytes[start, end)` into `sink` (index mode), continuing at `sink.pos`. */
 export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, end: number): void {
   const cache = sink.filter.asciiCache;
+  const key = cache.packed;
   let i = start;
   while (i < end) {
     let c = bytes[i];
@@ -83,7 +84,11 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
     const wordStart = i;
     let upper = c >= 0x41 && c <= 0x5a;
     let noStem = cls === DIGIT;
-    let h = hashStep(HASH_SEED, upper ? c + 0x20 : c);
+    // The hash of the lower-cased chars, and the chars packed four to an int for the memo's probe.
+    let acc = upper ? c + 0x20 : c;
+    let h = hashStep(HASH_SEED, acc);
+    let shift = 8;
+    let k = 0;
     let wordEnd = -1;
     let unknown = false;
     i++;
@@ -94,18 +99,23 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
         break;
       }
       cls = ASCII_CLASS[c];
-      if (cls === WORD) {
-        if (c <= 0x5a) {
-          upper = true;
-          c += 0x20;
+      if (cls === WORD || cls === DIGIT || (cls === UNDERSCORE && wordByte(bytes, i + 1, end) > 0)) {
+        if (cls === WORD) {
+          if (c <= 0x5a) {
+            upper = true;
+            c += 0x20;
+          }
+        } else noStem = true;
+        h = hashStep(h, c);
+        if (shift === 32) {
+          if (k < 4) key[k] = acc;
+          k++;
+          acc = c;
+          shift = 8;
+        } else {
+          acc |= c << shift;
+          shift += 8;
         }
-        h = hashStep(h, c);
-        i++;
-        continue;
-      }
-      if (cls === DIGIT) {
-        noStem = true;
-        h = hashStep(h, c);
         i++;
         continue;
       }
@@ -119,13 +129,7 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
           unknown = true;
           break;
         }
-        if (next === 0) break;
-        if (cls === UNDERSCORE) {
-          noStem = true;
-          h = hashStep(h, c);
-          i++;
-          continue;
-        }
+        if (next === 0 || cls === UNDERSCORE) break;
         const s = bytes[i + 1];
         if (s === 0x73 || s === 0x53) {
           const after = wordByte(bytes, i + 2, end);
@@ -151,7 +155,11 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
       sink.pos++;
       continue;
     }
-    let slot = cache.findBytes(bytes, wordStart, wordEnd, h);
+    let slot: number;
+    if (len <= PACKED_CHARS) {
+      key[k] = acc;
+      slot = cache.findPacked(h, len);
+    } else slot = cache.findBytes(bytes, wordStart, wordEnd, h);
     if (slot < 0)
       slot = sink.filter.remember(decoder.decode(bytes.subarray(wordStart, wordEnd)), upper, !noStem, h);
     sink.addCached(slot, wordStart, wordEnd);

@@ -17,9 +17,30 @@ describe('AsciiTermCache', () => {
     expect(cache.get(text, 4, 10, hashOf('RUNNIN'))).toBeUndefined();
   });
 
+  it('tells apart words at every packed length and past it, by content, not by hash alone', () => {
+    const cache = new AsciiTermCache();
+    const words: string[] = [];
+    for (let len = 1; len <= 40; len++) {
+      const w = 'abcdefghijklmnopqrstuvwxyz0123456789abcdefgh'.slice(0, len);
+      words.push(w, `${w.slice(0, -1)}_`);
+    }
+    // Every word is stored under one hash, so only the key comparison can tell them apart.
+    words.forEach((w, i) => cache.set(w, 7, `t${i}`, i));
+    words.forEach((w, i) => {
+      const text = ` ${w.toUpperCase()} `;
+      expect(cache.get(text, 1, 1 + w.length, 7)).toBe(`t${i}`);
+      expect(cache.id(cache.find(text, 1, 1 + w.length, 7))).toBe(i);
+      expect(cache.id(cache.findBytes(Buffer.from(text), 1, 1 + w.length, 7))).toBe(i);
+    });
+    expect(cache.get(' abcdefghijklmnopq ', 1, 17, 7)).toBe('t30');
+    expect(cache.find('abcdefghijklmnopqy', 0, 18, 7)).toBe(-1);
+    expect(cache.find('abcdeg', 0, 6, 7)).toBe(-1);
+  });
+
   it('keeps entries while growing and clears itself when full', () => {
     const cache = new AsciiTermCache();
-    const words = Array.from({ length: 5000 }, (_, i) => `w${i}`);
+    // Short words are packed in their slots, long ones kept in the pool: both survive growing.
+    const words = Array.from({ length: 5000 }, (_, i) => (i % 2 ? `w${i}` : `averylongwordindeed${i}`));
     for (const w of words) cache.set(w, hashOf(w), w.toUpperCase());
     for (const w of words) expect(cache.get(w, 0, w.length, hashOf(w))).toBe(w.toUpperCase());
     for (let i = 5000; i < TERM_CACHE_MAX + 10; i++) cache.set(`w${i}`, hashOf(`w${i}`), '');

@@ -18,16 +18,23 @@ export function hashStep(h: number, c: number): number {
 /** Most words kept before the table is cleared (the table has twice as many slots). */
 export const TERM_CACHE_MAX = 1 << 20;
 
+/**
+ * Words of at most this many chars are kept packed in their slot, four lower-cased chars an int
+ * (the first char in the low byte), and compared as ints: no loop over the text's chars.
+ */
+export const PACKED_CHARS = 16;
+
 const INITIAL_BITS = 10;
+/** Int32s a slot: hash, term id (-1 when dropped), key length (0 = empty), pool offset, 4 packed. */
+const STRIDE = 8;
 
 /**
  * Memo of raw ASCII word (compared case-insensitively) → final term ('' meaning "dropped") and id.
- * A slot is four int32s in one array (hash, id, key offset, key length; length 0 = empty), and the
- * lower-cased keys are bytes in one pool: a probe touches one slot and one key, two cache lines,
- * instead of a hash array, an id array, a key array and the key string.
+ * A slot is eight int32s in one array: a probe of a word of up to {@link PACKED_CHARS} chars reads
+ * one slot, half a cache line, and compares up to four ints with the word the tokenizer packed
+ * while scanning it ({@link packed}). Longer keys are bytes in one pool, compared char by char.
  */
 export class AsciiTermCache {
-  /** Stride-4 slots: hash, term id (-1 when dropped), key offset in `pool`, key length. */
   private slots = new Int32Array(0);
   private pool = new Uint8Array(0);
   private poolLength = 0;
@@ -35,15 +42,20 @@ export class AsciiTermCache {
   values: string[] = [];
   private mask = 0;
   private count = 0;
+  /**
+   * The word being looked up, packed by the caller for {@link findPacked}: chars 4k..4k+3 in int
+   * k, the first in the low byte; ints past the word's end are not read.
+   */
+  readonly packed = new Int32Array(PACKED_CHARS / 4);
 
   constructor() {
     this.allocate(1 << INITIAL_BITS);
   }
 
   private allocate(slots: number): void {
-    this.slots = new Int32Array(slots * 4);
+    this.slots = new Int32Array(slots * STRIDE);
     this.values = new Array<string>(slots).fill('');
-    if (this.pool.length === 0) this.pool = new Uint8Array(slots * 8);
+    if (this.pool.length === 0) this.pool = new Uint8Array(1024);
     this.poolLength = 0;
     this.mask = slots - 1;
     this.count = 0;
@@ -51,7 +63,7 @@ export class AsciiTermCache {
 
   /** The term id cached in `slot` (-1 when the word is dropped). */
   id(slot: number): number {
-    return this.slots[slot * 4 + 1];
+    return this.slots[slot * STRIDE + 1];
   }
 
   /** The cached term of the ASCII word `text[start, end)` whose lower-case hash is `hash`. */
@@ -60,18 +72,47 @@ export class AsciiTermCache {
     return slot < 0 ? undefined : this.values[slot];
   }
 
-  /** The slot of the ASCII word `text[start, end)` whose lower-case hash is `hash`, or -1. */
-  find(text: string, start: number, end: number, hash: number): number {
+  /**
+   * The slot of the word of `len` chars (1..{@link PACKED_CHARS}) and hash `hash` that the caller
+   * packed into {@link packed}, or -1.
+   */
+  findPacked(hash: number, len: number): number {
     const slots = this.slots;
-    const pool = this.pool;
-    const len = end - start;
+    const key = this.packed;
     let slot = hash & this.mask;
     while (true) {
-      const at = slot * 4;
-      const keyLength = slots[at + 3];
+      const at = slot * STRIDE;
+      const keyLength = slots[at + 2];
+      if (keyLength === 0) return -1;
+      if (
+        slots[at] === hash &&
+        keyLength === len &&
+        slots[at + 4] === key[0] &&
+        (len <= 4 ||
+          (slots[at + 5] === key[1] &&
+            (len <= 8 || (slots[at + 6] === key[2] && (len <= 12 || slots[at + 7] === key[3])))))
+      )
+        return slot;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** The slot of the ASCII word `text[start, end)` whose lower-case hash is `hash`, or -1. */
+  find(text: string, start: number, end: number, hash: number): number {
+    const len = end - start;
+    if (len <= PACKED_CHARS) {
+      this.pack(text, start, len);
+      return this.findPacked(hash, len);
+    }
+    const slots = this.slots;
+    const pool = this.pool;
+    let slot = hash & this.mask;
+    while (true) {
+      const at = slot * STRIDE;
+      const keyLength = slots[at + 2];
       if (keyLength === 0) return -1;
       if (slots[at] === hash && keyLength === len) {
-        const key = slots[at + 2];
+        const key = slots[at + 3];
         let i = 0;
         while (i < len) {
           let c = text.charCodeAt(start + i);
@@ -87,16 +128,20 @@ export class AsciiTermCache {
 
   /** {@link find} for an ASCII word given as bytes `bytes[start, end)`. */
   findBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const len = end - start;
+    if (len <= PACKED_CHARS) {
+      this.packBytes(bytes, start, len);
+      return this.findPacked(hash, len);
+    }
     const slots = this.slots;
     const pool = this.pool;
-    const len = end - start;
     let slot = hash & this.mask;
     while (true) {
-      const at = slot * 4;
-      const keyLength = slots[at + 3];
+      const at = slot * STRIDE;
+      const keyLength = slots[at + 2];
       if (keyLength === 0) return -1;
       if (slots[at] === hash && keyLength === len) {
-        const key = slots[at + 2];
+        const key = slots[at + 3];
         let i = 0;
         while (i < len) {
           let c = bytes[start + i];
@@ -107,6 +152,34 @@ export class AsciiTermCache {
         if (i === len) return slot;
       }
       slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Packs the lower-cased ASCII chars `text[start, start + len)` into {@link packed}. */
+  private pack(text: string, start: number, len: number): void {
+    const key = this.packed;
+    for (let k = 0; k * 4 < len; k++) {
+      let v = 0;
+      for (let j = k * 4, shift = 0; j < len && j < k * 4 + 4; j++, shift += 8) {
+        let c = text.charCodeAt(start + j);
+        if (c >= 0x41 && c <= 0x5a) c += 0x20;
+        v |= c << shift;
+      }
+      key[k] = v;
+    }
+  }
+
+  /** {@link pack} of bytes. */
+  private packBytes(bytes: Uint8Array, start: number, len: number): void {
+    const key = this.packed;
+    for (let k = 0; k * 4 < len; k++) {
+      let v = 0;
+      for (let j = k * 4, shift = 0; j < len && j < k * 4 + 4; j++, shift += 8) {
+        let c = bytes[start + j];
+        if (c >= 0x41 && c <= 0x5a) c += 0x20;
+        v |= c << shift;
+      }
+      key[k] = v;
     }
   }
 
@@ -123,27 +196,50 @@ export class AsciiTermCache {
         this.pool = new Uint8Array(0);
         this.allocate(oldValues.length * 2);
         for (let s = 0; s < oldValues.length; s++) {
-          const at = s * 4;
-          const keyLength = old[at + 3];
-          if (keyLength === 0) continue;
-          const keyAt = this.store(oldPool, old[at + 2], keyLength);
-          this.insert(keyAt, keyLength, old[at], oldValues[s], old[at + 1]);
+          const at = s * STRIDE;
+          if (old[at + 2] === 0) continue;
+          const to = this.slotFor(old[at]) * STRIDE;
+          this.slots.set(old.subarray(at, at + STRIDE), to);
+          if (old[at + 2] > PACKED_CHARS) this.slots[to + 3] = this.store(oldPool, old[at + 3], old[at + 2]);
+          this.values[to / STRIDE] = oldValues[s];
+          this.count++;
         }
       } else {
         this.allocate(this.values.length);
       }
     }
-    const keyAt = this.poolLength;
-    this.reserve(key.length);
-    for (let i = 0; i < key.length; i++) this.pool[keyAt + i] = key.charCodeAt(i);
-    this.poolLength += key.length;
-    return this.insert(keyAt, key.length, hash, value, id);
+    const slot = this.slotFor(hash);
+    const at = slot * STRIDE;
+    const len = key.length;
+    this.slots[at] = hash;
+    this.slots[at + 1] = id;
+    this.slots[at + 2] = len;
+    if (len <= PACKED_CHARS) {
+      this.pack(key, 0, len);
+      this.slots.set(this.packed, at + 4);
+    } else {
+      const keyAt = this.poolLength;
+      this.reserve(len);
+      for (let i = 0; i < len; i++) this.pool[keyAt + i] = key.charCodeAt(i);
+      this.poolLength += len;
+      this.slots[at + 3] = keyAt;
+    }
+    this.values[slot] = value;
+    this.count++;
+    return slot;
   }
 
   /** Forgets every word (their term ids are no longer valid). */
   clear(): void {
     this.pool = new Uint8Array(0);
     this.allocate(1 << INITIAL_BITS);
+  }
+
+  /** The first free slot for `hash`. */
+  private slotFor(hash: number): number {
+    let slot = hash & this.mask;
+    while (this.slots[slot * STRIDE + 2] !== 0) slot = (slot + 1) & this.mask;
+    return slot;
   }
 
   private reserve(extra: number): void {
@@ -160,19 +256,6 @@ export class AsciiTermCache {
     this.pool.set(from.subarray(at, at + length), keyAt);
     this.poolLength += length;
     return keyAt;
-  }
-
-  private insert(keyAt: number, keyLength: number, hash: number, value: string, id: number): number {
-    let slot = hash & this.mask;
-    while (this.slots[slot * 4 + 3] !== 0) slot = (slot + 1) & this.mask;
-    const at = slot * 4;
-    this.slots[at] = hash;
-    this.slots[at + 1] = id;
-    this.slots[at + 2] = keyAt;
-    this.slots[at + 3] = keyLength;
-    this.values[slot] = value;
-    this.count++;
-    return slot;
   }
 
   /** Number of cached words. */

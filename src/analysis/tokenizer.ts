@@ -34,7 +34,7 @@ import {
 import { addCjkRun } from './cjk.js';
 import { normalizeWord } from './normalize.js';
 import { addSegmentedRun } from './segmented-script.js';
-import { HASH_SEED, hashStep } from './term-cache.js';
+import { HASH_SEED, hashStep, PACKED_CHARS } from './term-cache.js';
 import type { TokenSink } from './token-sink.js';
 import { MAX_TERM_LENGTH } from './word-filter.js';
 
@@ -49,6 +49,9 @@ function wordCharAt(text: string, i: number): boolean {
 /** Tokenizes `text` into `sink`, continuing at `sink.pos`. */
 export function tokenize(sink: TokenSink, text: string, query: boolean): void {
   const n = text.length;
+  const filter = sink.filter;
+  const cache = filter.asciiCache;
+  const key = cache.packed;
   let i = 0;
   while (i < n) {
     let c = text.charCodeAt(i);
@@ -80,25 +83,33 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
     let upper = c >= 0x41 && c <= 0x5a;
     // Words with a digit or an underscore (numbers, codes, identifiers) are not stemmed.
     let noStem = cls === DIGIT;
-    let h = hashStep(HASH_SEED, upper ? c + 0x20 : c);
+    // The hash of the lower-cased chars, and the chars packed four to an int for the memo's probe.
+    let acc = upper ? c + 0x20 : c;
+    let h = hashStep(HASH_SEED, acc);
+    let shift = 8;
+    let k = 0;
     let end = -1;
     i += w;
     while (i < n) {
       c = text.charCodeAt(i);
       if (c < 0x80) {
         cls = ASCII_CLASS[c];
-        if (cls === WORD) {
-          if (c <= 0x5a) {
+        if (cls === WORD || cls === DIGIT) {
+          if (cls === DIGIT) noStem = true;
+          else if (c <= 0x5a) {
             upper = true;
             c += 0x20;
           }
           h = hashStep(h, c);
-          i++;
-          continue;
-        }
-        if (cls === DIGIT) {
-          noStem = true;
-          h = hashStep(h, c);
+          if (shift === 32) {
+            if (k < 4) key[k] = acc;
+            k++;
+            acc = c;
+            shift = 8;
+          } else {
+            acc |= c << shift;
+            shift += 8;
+          }
           i++;
           continue;
         }
@@ -116,6 +127,15 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
         if (c >= 0x80) ascii = false;
         noStem = true;
         h = hashStep(h, c);
+        if (shift === 32) {
+          if (k < 4) key[k] = acc;
+          k++;
+          acc = c;
+          shift = 8;
+        } else {
+          acc |= c << shift;
+          shift += 8;
+        }
         i++;
         continue;
       }
@@ -135,8 +155,11 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
         sink.pos++;
         continue;
       }
-      const filter = sink.filter;
-      let slot = filter.asciiCache.find(text, start, end, h);
+      let slot: number;
+      if (len <= PACKED_CHARS) {
+        key[k] = acc;
+        slot = cache.findPacked(h, len);
+      } else slot = cache.find(text, start, end, h);
       if (slot < 0) slot = filter.remember(text.slice(start, end), upper, !noStem, h);
       sink.addCached(slot, start, end);
     } else if (len > MAX_RAW_LENGTH) {
