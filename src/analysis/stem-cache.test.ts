@@ -29,11 +29,14 @@ describe('StemCache', () => {
     expect(new StemCache('german').stem('häuser')).toBe(newStemmer('german').stem('häuser'));
   });
 
-  it('memoizes each word once, and shares one cache per language', () => {
-    const cache = new StemCache('english');
-    expect(cache.stem('running')).toBe('run');
-    expect(cache.stem('running')).toBe('run');
+  it('memoizes each word once (English, cheaper to stem than to look up, is not), and shares one per language', () => {
+    const cache = new StemCache('french');
+    expect(cache.stem('continuellement')).toBe('continuel');
+    expect(cache.stem('continuellement')).toBe('continuel');
     expect(cache.size).toBe(1);
+    const english = new StemCache('english');
+    expect(english.stem('running')).toBe('run');
+    expect(english.size).toBe(0);
     expect(stemCacheFor('english')).toBe(stemCacheFor('english'));
     expect(stemCacheFor('dutch')).not.toBe(stemCacheFor('english'));
   });

@@ -20,6 +20,17 @@ describe('TermIds', () => {
     expect(resets).toBe(2);
   });
 
+  it('keeps every id while its table grows, and tells apart terms by content', () => {
+    const ids = new TermIds();
+    const terms = Array.from({ length: 20_000 }, (_, i) => `t${i.toString(36)}`);
+    terms.push('', 'é', '中文', 'a'.repeat(300));
+    terms.forEach((t, i) => expect(ids.id(t)).toBe(i));
+    // Fresh copies (equal content, other string objects) find the same ids.
+    terms.forEach((t, i) => expect(ids.id(` ${t}`.slice(1))).toBe(i));
+    expect(ids.size).toBe(terms.length);
+    expect(ids.terms).toEqual(terms);
+  });
+
   it('gives the indexer the same terms as forEachToken, as ids', () => {
     const a = createAnalyzer();
     const text = 'The Running dogs ran; snake_case_names and 3.14 中文字 Éclair Running';

@@ -11,7 +11,13 @@
 export const TERM_IDS_MAX = 1 << 21;
 
 export class TermIds {
-  private map = new Map<string, number>();
+  /**
+   * Open addressing, ids + 1 by slot (0 = empty), at most half full: a new term costs a hash of its
+   * chars and a probe, where a Map's insertion of a new string costs ~1 µs (its growth rehashes).
+   */
+  private table = new Int32Array(1 << 12);
+  /** The hash of each term, by id (to grow the table without hashing again). */
+  private hashes = new Int32Array(1 << 11);
   private list: string[] = [];
   private holders = 0;
 
@@ -22,13 +28,41 @@ export class TermIds {
 
   /** The id of `term`, interning it if new. */
   id(term: string): number {
-    let id = this.map.get(term);
-    if (id === undefined) {
-      id = this.list.length;
-      this.map.set(term, id);
-      this.list.push(term);
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 0x01000193);
+    const table = this.table;
+    const mask = table.length - 1;
+    let slot = (h ^ (h >>> 15)) & mask;
+    while (true) {
+      const e = table[slot];
+      if (e === 0) break;
+      if (this.hashes[e - 1] === h && this.list[e - 1] === term) return e - 1;
+      slot = (slot + 1) & mask;
     }
+    const id = this.list.length;
+    this.list.push(term);
+    if (id === this.hashes.length) {
+      const grown = new Int32Array(id * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[id] = h;
+    table[slot] = id + 1;
+    if (2 * (id + 1) > table.length) this.grow();
     return id;
+  }
+
+  /** Doubles the table, placing every id again by its hash. */
+  private grow(): void {
+    const table = new Int32Array(this.table.length * 2);
+    const mask = table.length - 1;
+    for (let id = 0; id < this.list.length; id++) {
+      const h = this.hashes[id];
+      let slot = (h ^ (h >>> 15)) & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = id + 1;
+    }
+    this.table = table;
   }
 
   /** The terms by id (valid while held). */
@@ -43,7 +77,8 @@ export class TermIds {
   /** A writer starts holding ids; may renew the table first if nobody holds it. */
   acquire(): void {
     if (this.holders === 0 && this.list.length > this.max) {
-      this.map = new Map();
+      this.table = new Int32Array(1 << 12);
+      this.hashes = new Int32Array(1 << 11);
       this.list = [];
       this.onReset();
     }
