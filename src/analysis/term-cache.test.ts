@@ -25,7 +25,7 @@ describe('AsciiTermCache', () => {
       words.push(w, `${w.slice(0, -1)}_`);
     }
     // Every word is stored under one hash, so only the key comparison can tell them apart.
-    words.forEach((w, i) => cache.set(w, 7, `t${i}`, i));
+    for (const [i, w] of words.entries()) cache.set(w, 7, `t${i}`, i);
     words.forEach((w, i) => {
       const text = ` ${w.toUpperCase()} `;
       expect(cache.get(text, 1, 1 + w.length, 7)).toBe(`t${i}`);
