@@ -189,7 +189,8 @@ export class BulkLoader {
     const names = target ? target.seqs.map((q, s) => segmentFileName(s, q)) : [];
     for (const n of names) this.reserved.add(n);
     const built = this.builder.build(input, target);
-    const attached = this.tail.then(async () => this.attach(seq, await built, target?.seqs, done));
+    const jobs = input.kind === 'files' ? input.jobs : undefined;
+    const attached = this.tail.then(async () => this.attach(seq, await built, target?.seqs, done, jobs));
     this.tail = attached.catch(() => {});
     const job = attached
       .catch((err: Error) => {
@@ -210,6 +211,7 @@ export class BulkLoader {
     built: BuiltChunk,
     seqs: number[] | undefined,
     done: FileDone[] | undefined,
+    jobs: readonly FileJob[] | undefined,
   ): ChunkReport {
     if (done && built.outcomes) {
       const remove = (id: string) => this.shards[shardOf(id, this.shards.length)].delete(id);
@@ -219,6 +221,10 @@ export class BulkLoader {
       const t = this.touched.get(id);
       return t !== undefined && seq < t;
     };
+    // Files the index held no passage of (as the sync knew when it submitted them): their ids are
+    // new unless something changed during the load, so the shards need not look them up.
+    const fresh =
+      jobs !== undefined && this.touched.size === 0 && jobs.every((j) => j.options.indexed === false);
     built.segments.forEach((segment, s) => {
       if (!segment) return;
       const file = built.files?.[s] ?? null;
@@ -226,7 +232,14 @@ export class BulkLoader {
         const fd = fs.openSync(path.join(this.spill.dir, file.name), 'r');
         segment.texts.moveToFile({ fd, offset: file.textsOffset });
       }
-      this.shards[s].attachReplacing(segment, built.superseded[s], isStale, file?.name ?? null, seqs?.[s]);
+      this.shards[s].attachReplacing(
+        segment,
+        built.superseded[s],
+        isStale,
+        file?.name ?? null,
+        seqs?.[s],
+        fresh,
+      );
     });
     return { docs: built.docs, chars: built.chars, errors: chunkErrors(built.problems) };
   }

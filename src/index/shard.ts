@@ -87,9 +87,19 @@ export class Shard {
     return n;
   }
 
-  /** The external ids of the live documents (buffer included). */
+  /**
+   * The external ids of the live documents (buffer included). Read from the segments while the id
+   * map is not built (there is no buffer then), so listing ids does not build it.
+   */
   liveIds(): IterableIterator<string> {
-    return this.ids.keys();
+    return this.idMap !== null ? this.idMap.keys() : this.segmentIds();
+  }
+
+  private *segmentIds(): IterableIterator<string> {
+    for (const state of this.segments) {
+      const idList = state.segment.idList();
+      for (let d = 0; d < idList.length; d++) if (!state.deleted?.[d]) yield idList[d];
+    }
   }
 
   /** Adds or replaces a document. Searchable after the next `refresh()`. */
@@ -103,7 +113,9 @@ export class Shard {
   /**
    * Bulk loading: attaches a segment built elsewhere whose documents replace any older copies of
    * their ids. `superseded` docs (an id repeated later in the same segment) and docs whose id
-   * `isStale` (changed since the segment was submitted) are marked deleted.
+   * `isStale` (changed since the segment was submitted) are marked deleted. With `fresh` (the
+   * caller knows that no id of the segment is in the shard, nor stale), the ids are not looked at:
+   * a shard whose id map is not built yet (see {@link ids}) does not build it.
    */
   attachReplacing(
     segment: Segment,
@@ -111,7 +123,9 @@ export class Shard {
     isStale: (id: string) => boolean,
     file: string | null = null,
     seq?: number,
+    fresh = false,
   ): SegmentState {
+    if (fresh) return this.attach(segment, file, deletedFrom(superseded, segment.docCount), seq);
     const deleted = deletedFrom(superseded, segment.docCount) ?? new Uint8Array(segment.docCount);
     let any = superseded.length > 0;
     const idList = segment.idList();

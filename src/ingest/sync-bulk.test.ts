@@ -172,4 +172,30 @@ describe('FolderSync into a bulk Engine (files read in the builder)', () => {
     expect(await sync.syncAll()).toMatchObject({ indexed: 0, unchanged: 40 });
     expect(e.ids().sort()).toEqual(ids);
   });
+
+  it('attaches new files without looking their ids up, and a later sync of the same engine still replaces and deletes', async () => {
+    const root = tempDir();
+    const dir = path.join(tempDir(), 'idx');
+    for (let i = 0; i < 30; i++)
+      write(root, `n${i}.txt`, `Note ${i}: the ${i % 2 ? 'wren' : 'robin'} sings.\n`);
+    const e = await engine(dir, true);
+    const sync = FolderSync.forIndex(e, root, dir);
+    expect(await sync.syncAll()).toMatchObject({ indexed: 30, passages: 30 });
+    await e.commit();
+    const shards = (e as unknown as { shards: { idMap: unknown }[] }).shards;
+    expect(shards.map((s) => s.idMap)).toEqual([null, null]); // fresh files: no id map was built
+    expect(e.ids()).toHaveLength(30);
+    // The same sync again: n3 changed, n4 gone, n30 new.
+    write(root, 'n3.txt', 'Note 3: the kestrel hovers.\n');
+    fs.rmSync(path.join(root, 'n4.txt'));
+    write(root, 'n30.txt', 'Note 30: the swift screams.\n');
+    expect(await sync.syncAll()).toMatchObject({ indexed: 2, removed: 1, deleted: 2 });
+    await e.commit();
+    const files = e.ids().map(fileOfId).sort();
+    expect(files).toHaveLength(30);
+    expect(files).not.toContain('n4.txt');
+    expect(e.search('kestrel').hits.map((h) => fileOfId(h.id))).toEqual(['n3.txt']);
+    expect(e.search('swift').hits.map((h) => fileOfId(h.id))).toEqual(['n30.txt']);
+    expect(e.search('robin').hits.map((h) => fileOfId(h.id))).not.toContain('n4.txt');
+  });
 });

@@ -379,8 +379,11 @@ export class FolderSync {
       // A file skipped for its content is recorded, so that it is not read again unchanged.
       if (got.kind === 'skipped' && got.state) this.files[rel] = got.state;
     } else {
-      const keep = new Set(got.ids);
-      for (const old of ids.get(rel) ?? []) if (!keep.has(old) && remove(old)) report.deleted++;
+      const olds = ids.get(rel);
+      if (olds !== undefined) {
+        const keep = new Set(got.ids);
+        for (const old of olds) if (!keep.has(old) && remove(old)) report.deleted++;
+      }
       // Passages cut, whether or not the target took them all.
       const cut = got.state.passages ?? got.ids.length;
       if (cut > 0) ids.set(rel, got.ids);
