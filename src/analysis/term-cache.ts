@@ -195,13 +195,15 @@ export class AsciiTermCache {
         const oldPool = this.pool;
         this.pool = new Uint8Array(0);
         this.allocate(oldValues.length * 2);
+        const slots = this.slots;
         for (let s = 0; s < oldValues.length; s++) {
           const at = s * STRIDE;
           if (old[at + 2] === 0) continue;
-          const to = this.slotFor(old[at]) * STRIDE;
-          this.slots.set(old.subarray(at, at + STRIDE), to);
-          if (old[at + 2] > PACKED_CHARS) this.slots[to + 3] = this.store(oldPool, old[at + 3], old[at + 2]);
-          this.values[to / STRIDE] = oldValues[s];
+          const slot = this.slotFor(old[at]);
+          const to = slot * STRIDE;
+          for (let k = 0; k < STRIDE; k++) slots[to + k] = old[at + k];
+          if (old[at + 2] > PACKED_CHARS) slots[to + 3] = this.store(oldPool, old[at + 3], old[at + 2]);
+          this.values[slot] = oldValues[s];
           this.count++;
         }
       } else {
