@@ -49,6 +49,9 @@ export class BulkLoader {
   private open: (DocumentInput | null)[] = [];
   private openJobs: FileJob[] = [];
   private openDone: FileDone[] = [];
+  /** Files added in this load (relative paths), and the jobs that named one of them again. */
+  private readonly addedFiles = new Set<string>();
+  private readonly repeats = new WeakSet<FileJob>();
   private openBytes = 0;
   private readonly openIndex = new Map<string, number>();
   private openChars = 0;
@@ -109,6 +112,8 @@ export class BulkLoader {
    */
   addFile(job: FileJob, size: number, done: FileDone): void {
     this.submitDocs(1);
+    if (this.addedFiles.has(job.rel)) this.repeats.add(job);
+    else this.addedFiles.add(job.rel);
     this.openJobs.push(job);
     this.openDone.push(done);
     this.openBytes += Math.max(size, 0);
@@ -221,10 +226,12 @@ export class BulkLoader {
       const t = this.touched.get(id);
       return t !== undefined && seq < t;
     };
-    // Files the index held no passage of (as the sync knew when it submitted them): their ids are
-    // new unless something changed during the load, so the shards need not look them up.
+    // Files the index held no passage of (as the sync knew when it submitted them), each added once:
+    // their ids are new unless something changed during the load, so the shards need not look them up.
     const fresh =
-      jobs !== undefined && this.touched.size === 0 && jobs.every((j) => j.options.indexed === false);
+      jobs !== undefined &&
+      this.touched.size === 0 &&
+      jobs.every((j) => j.options.indexed === false && !this.repeats.has(j));
     built.segments.forEach((segment, s) => {
       if (!segment) return;
       const file = built.files?.[s] ?? null;

@@ -198,4 +198,19 @@ describe('FolderSync into a bulk Engine (files read in the builder)', () => {
     expect(e.search('swift').hits.map((h) => fileOfId(h.id))).toEqual(['n30.txt']);
     expect(e.search('robin').hits.map((h) => fileOfId(h.id))).not.toContain('n4.txt');
   });
+
+  it('keeps one copy of a file added twice in one load, even when each job says it is new', async () => {
+    const root = tempDir();
+    write(root, 'a.txt', 'The heron waits by the pond.\n');
+    const e = await engine(path.join(tempDir(), 'idx'), true);
+    const job = { file: path.join(root, 'a.txt'), rel: 'a.txt', options: { indexed: false } };
+    const outcomes: string[] = [];
+    await e.addFile(job, 30, (r) => void outcomes.push(r.kind));
+    await e.filesDone(); // attached: a later chunk
+    await e.addFile({ ...job, options: { indexed: false } }, 30, (r) => void outcomes.push(r.kind));
+    await e.commit();
+    expect(outcomes).toEqual(['indexed', 'indexed']);
+    expect(e.ids()).toHaveLength(1);
+    expect(e.search('heron').hits).toHaveLength(1);
+  });
 });
