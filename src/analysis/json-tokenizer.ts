@@ -10,7 +10,7 @@
  */
 
 import { APOS, ASCII_CLASS, DIGIT, UNDERSCORE, WORD } from './char-class.js';
-import { HASH_SEED, hashStep, PACKED_CHARS } from './term-cache.js';
+import { HASH_SEED, hashStep, PACKED_CHARS, packChar } from './term-cache.js';
 import type { TokenSink } from './token-sink.js';
 import { tokenize } from './tokenizer.js';
 import { MAX_TERM_LENGTH } from './word-filter.js';
@@ -87,8 +87,6 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
     // The hash of the lower-cased chars, and the chars packed four to an int for the memo's probe.
     let acc = upper ? c + 0x20 : c;
     let h = hashStep(HASH_SEED, acc);
-    let shift = 8;
-    let k = 0;
     let wordEnd = -1;
     let unknown = false;
     i++;
@@ -107,15 +105,7 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
           }
         } else noStem = true;
         h = hashStep(h, c);
-        if (shift === 32) {
-          if (k < 4) key[k] = acc;
-          k++;
-          acc = c;
-          shift = 8;
-        } else {
-          acc |= c << shift;
-          shift += 8;
-        }
+        acc = packChar(key, acc, i - wordStart, c);
         i++;
         continue;
       }
@@ -157,7 +147,7 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
     }
     let slot: number;
     if (len <= PACKED_CHARS) {
-      key[k] = acc;
+      key[(len - 1) >> 2] = acc;
       slot = cache.findPacked(h, len);
     } else slot = cache.findBytes(bytes, wordStart, wordEnd, h);
     if (slot < 0)

@@ -24,6 +24,24 @@ export const TERM_CACHE_MAX = 1 << 20;
  */
 export const PACKED_CHARS = 16;
 
+/** An ASCII code lower-cased. */
+function lower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+}
+
+/**
+ * Adds the lower-cased char `c` at index `j` of a word to the packing of its chars into `key`
+ * (four to an int, the first in the low byte; see {@link AsciiTermCache.packed}): returns the int
+ * being filled, and stores the one before it when `c` starts a new one. After the word's last char,
+ * the caller stores the returned int at `key[(length - 1) >> 2]` (when the word is short enough).
+ */
+export function packChar(key: Int32Array, acc: number, j: number, c: number): number {
+  const r = j & 3;
+  if (r !== 0) return acc | (c << (r << 3));
+  if (j !== 0 && j <= PACKED_CHARS) key[(j >> 2) - 1] = acc;
+  return c;
+}
+
 const INITIAL_BITS = 10;
 /** Int32s a slot: hash, term id (-1 when dropped), key length (0 = empty), pool offset, 4 packed. */
 const STRIDE = 8;
@@ -99,38 +117,22 @@ export class AsciiTermCache {
 
   /** The slot of the ASCII word `text[start, end)` whose lower-case hash is `hash`, or -1. */
   find(text: string, start: number, end: number, hash: number): number {
-    const len = end - start;
-    if (len <= PACKED_CHARS) {
-      this.pack(text, start, len);
-      return this.findPacked(hash, len);
-    }
-    const slots = this.slots;
-    const pool = this.pool;
-    let slot = hash & this.mask;
-    while (true) {
-      const at = slot * STRIDE;
-      const keyLength = slots[at + 2];
-      if (keyLength === 0) return -1;
-      if (slots[at] === hash && keyLength === len) {
-        const key = slots[at + 3];
-        let i = 0;
-        while (i < len) {
-          let c = text.charCodeAt(start + i);
-          if (c >= 0x41 && c <= 0x5a) c += 0x20;
-          if (c !== pool[key + i]) break;
-          i++;
-        }
-        if (i === len) return slot;
-      }
-      slot = (slot + 1) & this.mask;
-    }
+    return this.findBy(end - start, hash, (i) => text.charCodeAt(start + i));
   }
 
   /** {@link find} for an ASCII word given as bytes `bytes[start, end)`. */
   findBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const len = end - start;
+    return this.findBy(end - start, hash, (i) => bytes[start + i]);
+  }
+
+  /**
+   * The slot of the word of `len` chars whose i-th code is `codeAt(i)` (any case) and whose
+   * lower-case hash is `hash`, or -1. The tokenizers' path for a word too long to be packed (they
+   * pack the others as they scan them, for {@link findPacked}).
+   */
+  private findBy(len: number, hash: number, codeAt: (i: number) => number): number {
     if (len <= PACKED_CHARS) {
-      this.packBytes(bytes, start, len);
+      this.pack(len, codeAt);
       return this.findPacked(hash, len);
     }
     const slots = this.slots;
@@ -143,44 +145,18 @@ export class AsciiTermCache {
       if (slots[at] === hash && keyLength === len) {
         const key = slots[at + 3];
         let i = 0;
-        while (i < len) {
-          let c = bytes[start + i];
-          if (c >= 0x41 && c <= 0x5a) c += 0x20;
-          if (c !== pool[key + i]) break;
-          i++;
-        }
+        while (i < len && lower(codeAt(i)) === pool[key + i]) i++;
         if (i === len) return slot;
       }
       slot = (slot + 1) & this.mask;
     }
   }
 
-  /** Packs the lower-cased ASCII chars `text[start, start + len)` into {@link packed}. */
-  private pack(text: string, start: number, len: number): void {
-    const key = this.packed;
-    for (let k = 0; k * 4 < len; k++) {
-      let v = 0;
-      for (let j = k * 4, shift = 0; j < len && j < k * 4 + 4; j++, shift += 8) {
-        let c = text.charCodeAt(start + j);
-        if (c >= 0x41 && c <= 0x5a) c += 0x20;
-        v |= c << shift;
-      }
-      key[k] = v;
-    }
-  }
-
-  /** {@link pack} of bytes. */
-  private packBytes(bytes: Uint8Array, start: number, len: number): void {
-    const key = this.packed;
-    for (let k = 0; k * 4 < len; k++) {
-      let v = 0;
-      for (let j = k * 4, shift = 0; j < len && j < k * 4 + 4; j++, shift += 8) {
-        let c = bytes[start + j];
-        if (c >= 0x41 && c <= 0x5a) c += 0x20;
-        v |= c << shift;
-      }
-      key[k] = v;
-    }
+  /** Packs the lower-cased codes `codeAt(0..len)` (len <= {@link PACKED_CHARS}) into {@link packed}. */
+  private pack(len: number, codeAt: (i: number) => number): void {
+    let acc = 0;
+    for (let j = 0; j < len; j++) acc = packChar(this.packed, acc, j, lower(codeAt(j)));
+    this.packed[(len - 1) >> 2] = acc;
   }
 
   /**
@@ -217,7 +193,7 @@ export class AsciiTermCache {
     this.slots[at + 1] = id;
     this.slots[at + 2] = len;
     if (len <= PACKED_CHARS) {
-      this.pack(key, 0, len);
+      this.pack(len, (i) => key.charCodeAt(i));
       this.slots.set(this.packed, at + 4);
     } else {
       const keyAt = this.poolLength;

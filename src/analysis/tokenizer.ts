@@ -34,7 +34,7 @@ import {
 import { addCjkRun } from './cjk.js';
 import { normalizeWord } from './normalize.js';
 import { addSegmentedRun } from './segmented-script.js';
-import { HASH_SEED, hashStep, PACKED_CHARS } from './term-cache.js';
+import { HASH_SEED, hashStep, PACKED_CHARS, packChar } from './term-cache.js';
 import type { TokenSink } from './token-sink.js';
 import { MAX_TERM_LENGTH } from './word-filter.js';
 
@@ -86,8 +86,6 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
     // The hash of the lower-cased chars, and the chars packed four to an int for the memo's probe.
     let acc = upper ? c + 0x20 : c;
     let h = hashStep(HASH_SEED, acc);
-    let shift = 8;
-    let k = 0;
     let end = -1;
     i += w;
     while (i < n) {
@@ -101,15 +99,7 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
             c += 0x20;
           }
           h = hashStep(h, c);
-          if (shift === 32) {
-            if (k < 4) key[k] = acc;
-            k++;
-            acc = c;
-            shift = 8;
-          } else {
-            acc |= c << shift;
-            shift += 8;
-          }
+          acc = packChar(key, acc, i - start, c);
           i++;
           continue;
         }
@@ -127,15 +117,7 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
         if (c >= 0x80) ascii = false;
         noStem = true;
         h = hashStep(h, c);
-        if (shift === 32) {
-          if (k < 4) key[k] = acc;
-          k++;
-          acc = c;
-          shift = 8;
-        } else {
-          acc |= c << shift;
-          shift += 8;
-        }
+        acc = packChar(key, acc, i - start, c);
         i++;
         continue;
       }
@@ -157,7 +139,7 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
       }
       let slot: number;
       if (len <= PACKED_CHARS) {
-        key[k] = acc;
+        key[(len - 1) >> 2] = acc;
         slot = cache.findPacked(h, len);
       } else slot = cache.find(text, start, end, h);
       if (slot < 0) slot = filter.remember(text.slice(start, end), upper, !noStem, h);
