@@ -2,9 +2,10 @@
  * @module analysis/term-cache
  * Owns the memo from a raw ASCII word to its final term (lower-cased, stop-filtered, stemmed) and
  * that term's id (see term-ids). It is an open-addressing hash table probed with a hash the
- * tokenizer computes while scanning, and keys are compared against the original text in place: a
- * repeated word costs no slice, no toLowerCase, no Map lookup and no allocation. Holds at most
- * {@link TERM_CACHE_MAX} words; cleared when full.
+ * tokenizer computes while scanning; a word of up to {@link PACKED_CHARS} chars is compared as the
+ * ints the tokenizer packed while scanning it ({@link packChar}), a longer one against the text in
+ * place: a repeated word costs no slice, no toLowerCase, no Map lookup and no allocation. Holds at
+ * most {@link TERM_CACHE_MAX} words; cleared when full.
  */
 
 /** FNV-1a offset basis; the tokenizer folds lower-cased char codes into it with {@link hashStep}. */
