@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AsciiTermCache, HASH_SEED, hashStep, TERM_CACHE_MAX } from './term-cache.js';
+import { AsciiTermCache, HASH_SEED, hashStep, PACKED_CHARS, packChar, TERM_CACHE_MAX } from './term-cache.js';
 
 const hashOf = (word: string) => {
   let h = HASH_SEED;
@@ -46,5 +47,47 @@ describe('AsciiTermCache', () => {
     for (let i = 5000; i < TERM_CACHE_MAX + 10; i++) cache.set(`w${i}`, hashOf(`w${i}`), '');
     expect(cache.size).toBeLessThanOrEqual(TERM_CACHE_MAX);
     expect(cache.size).toBeGreaterThan(0);
+  });
+
+  it('agrees with a Map on any words, however their hashes collide, by every lookup path', () => {
+    const word = fc.stringMatching(/^[A-Za-z0-9_]{1,40}$/);
+    fc.assert(
+      fc.property(
+        fc.array(word, { maxLength: 60 }),
+        fc.array(word, { maxLength: 30 }),
+        fc.nat(3),
+        (stored, probes, bits) => {
+          const cache = new AsciiTermCache();
+          const reference = new Map<string, number>();
+          // Few distinct hashes (bits 0..3): long probe runs and equal hashes of different words.
+          const hash = (w: string) => hashOf(w) & ((1 << bits) - 1);
+          for (const w of stored) {
+            const key = w.toLowerCase();
+            if (reference.has(key)) continue;
+            reference.set(key, reference.size);
+            cache.set(key, hash(key), key.toUpperCase(), reference.size - 1);
+          }
+          for (const w of [...stored, ...probes]) {
+            const want = reference.get(w.toLowerCase());
+            const text = `(${w})`;
+            const h = hash(w.toLowerCase());
+            const viaText = cache.find(text, 1, 1 + w.length, h);
+            const viaBytes = cache.findBytes(Buffer.from(text), 1, 1 + w.length, h);
+            let viaPacked = viaText;
+            if (w.length <= PACKED_CHARS) {
+              // As the tokenizers pack a word while they scan it.
+              let acc = 0;
+              for (let j = 0; j < w.length; j++)
+                acc = packChar(cache.packed, acc, j, w.toLowerCase().charCodeAt(j));
+              cache.packed[(w.length - 1) >> 2] = acc;
+              viaPacked = cache.findPacked(h, w.length);
+            }
+            for (const slot of [viaText, viaBytes, viaPacked])
+              expect(slot < 0 ? undefined : cache.id(slot)).toBe(want);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
