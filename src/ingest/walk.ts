@@ -163,14 +163,15 @@ export async function walkFolder(
     }),
   );
   const visited = new Set<string>();
-  const reals = new Map<string, { real: string; link: boolean }>();
+  // The real path of each file, for files reached through symlinks (see oncePerFile): a symlink's
+  // target; a plain file's, by its folder's real path and its name, only asked for if there is one.
+  const reals: FileReal[] = [];
   const inside = (real: string) => {
     const r = path.relative(rootReal, real);
     return r === '' || (!r.startsWith(`..${path.sep}`) && r !== '..' && !path.isAbsolute(r));
   };
   const relOf = (real: string) => path.relative(rootReal, real).split(path.sep).join('/');
   const fullOf = joinUnder(root);
-  const plain = new Set<string>();
 
   const walk = async (dir: string, real: string): Promise<void> => {
     if (visited.has(real)) {
@@ -213,7 +214,7 @@ export async function walkFolder(
         if (st.isDirectory()) await walk(rel, target);
         else if (st.isFile()) {
           files.push({ rel, full });
-          reals.set(rel, { real: target, link: true });
+          reals.push({ link: target, dirOf: null, name: '' });
         }
         continue;
       }
@@ -223,14 +224,11 @@ export async function walkFolder(
         if (!exclude.has(childReal)) await walk(rel, childReal);
       } else if (e.isFile()) {
         const entry = { rel, full };
-        const fileReal = realOf(e.name);
         files.push(entry);
-        reals.set(rel, { real: fileReal, link: false });
-        // The first path met that is not a symlink to a file is the one kept (see oncePerFile).
-        if (onFile && !plain.has(fileReal)) {
-          plain.add(fileReal);
-          onFile(entry);
-        }
+        reals.push({ link: null, dirOf: realOf, name: e.name });
+        // Every folder is listed once (`visited`), so a file that is not a symlink is met once:
+        // it is certain to be in the result (see oncePerFile).
+        onFile?.(entry);
       }
     }
   };
@@ -240,28 +238,36 @@ export async function walkFolder(
   return { files: oncePerFile(files, reals, skipped), skipped };
 }
 
+/** How to tell a walked file's real path: a symlink's target, or a folder's real path and a name. */
+interface FileReal {
+  link: string | null;
+  dirOf: ((name: string) => string) | null;
+  name: string;
+}
+
 /**
  * One entry per real file: a file reached also through a symlink (or two) is indexed once, under
- * its own path when the walk met it, and each other path is reported as skipped.
+ * its own path when the walk met it, and each other path is reported as skipped. Without a symlink
+ * to a file, every file is met once (folders are listed once) and the walk is the result.
  */
-function oncePerFile(
-  files: WalkEntry[],
-  reals: ReadonlyMap<string, { real: string; link: boolean }>,
-  skipped: WalkSkip[],
-): WalkEntry[] {
-  const keep = new Map<string, string>();
-  for (const f of files) {
-    const r = reals.get(f.rel);
-    if (!r) continue;
-    const kept = keep.get(r.real);
-    if (kept === undefined || (reals.get(kept)?.link && !r.link)) keep.set(r.real, f.rel);
-  }
+function oncePerFile(files: WalkEntry[], reals: readonly FileReal[], skipped: WalkSkip[]): WalkEntry[] {
+  if (reals.every((r) => r.link === null)) return files;
+  const realOf = (r: FileReal) => r.link ?? r.dirOf!(r.name);
+  const keep = new Map<string, number>();
+  files.forEach((_, i) => {
+    const real = realOf(reals[i]);
+    const kept = keep.get(real);
+    if (kept === undefined || (reals[kept].link !== null && reals[i].link === null)) keep.set(real, i);
+  });
   const out: WalkEntry[] = [];
-  for (const f of files) {
-    const r = reals.get(f.rel);
-    const kept = r ? keep.get(r.real) : f.rel;
-    if (kept === f.rel) out.push(f);
-    else skipped.push({ rel: f.rel, reason: `the same file as ${kept} (a symlink): indexed once, there` });
-  }
+  files.forEach((f, i) => {
+    const kept = keep.get(realOf(reals[i]))!;
+    if (kept === i) out.push(f);
+    else
+      skipped.push({
+        rel: f.rel,
+        reason: `the same file as ${files[kept].rel} (a symlink): indexed once, there`,
+      });
+  });
   return out;
 }
