@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { algorithms } from 'snowball-stemmers';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import { type AnalyzedText, createAnalyzer, SUPPORTED_LANGUAGES } from './index.js';
@@ -66,9 +67,9 @@ describe('createAnalyzer options', () => {
   it('lists english first, every snowball algorithm, and none last', () => {
     expect(SUPPORTED_LANGUAGES[0]).toBe('english');
     expect(SUPPORTED_LANGUAGES.at(-1)).toBe('none');
-    for (const l of ['french', 'german', 'russian', 'spanish', 'porter', 'turkish']) {
-      expect(SUPPORTED_LANGUAGES).toContain(l);
-    }
+    // The list is written out (snowball-stemmers loads only when a language needs it): it must be
+    // the package's own.
+    expect([...SUPPORTED_LANGUAGES.slice(0, -1)].sort()).toEqual([...algorithms()].sort());
     for (const language of SUPPORTED_LANGUAGES) {
       expect(createAnalyzer({ language }).terms('running 東京 ok').length).toBeGreaterThan(0);
     }

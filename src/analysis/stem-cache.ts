@@ -10,8 +10,15 @@
  * The stemmers are shared by every analyzer of the same language.
  */
 
+import { createRequire } from 'node:module';
 import { stem as porter2 } from 'porter2';
-import { newStemmer, type Stemmer } from 'snowball-stemmers';
+import type { Stemmer } from 'snowball-stemmers';
+
+/** snowball-stemmers, loaded for the first language other than English (it takes 200 ms). */
+function newStemmer(language: string): Stemmer {
+  const snowball = createRequire(import.meta.url)('snowball-stemmers') as typeof import('snowball-stemmers');
+  return snowball.newStemmer(language);
+}
 
 /** Maximum number of memoized words per language before the memo is cleared. */
 export const STEM_CACHE_MAX = 1_000_000;

@@ -8,7 +8,6 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { initWasm, Resvg } from '@resvg/resvg-wasm';
 
 /** Folders searched for TrueType/OpenType fonts. */
 export const FONT_DIRS = [
@@ -49,6 +48,8 @@ function findFonts(): Uint8Array[] {
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array | undefined> {
   fonts ??= findFonts();
   if (fonts.length === 0) return undefined;
+  // Loaded on the first PNG, not at every start of the CLI.
+  const { initWasm, Resvg } = await import('@resvg/resvg-wasm');
   ready ??= initWasm(
     fs.readFileSync(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')),
   );
