@@ -7,7 +7,6 @@
  * ARIA roles navigation/banner/contentinfo, `hidden` elements) are dropped.
  */
 
-import { Parser } from 'htmlparser2';
 import { decodeText } from './binary.js';
 import { baseTitle, decodeWarnings, type ParsedDocument, type ParsedHeading } from './parsed.js';
 
@@ -84,6 +83,13 @@ export interface HtmlText {
   description: string | undefined;
 }
 
+let htmlparser: typeof import('htmlparser2') | undefined;
+
+/** Loads htmlparser2 for {@link htmlToText}: when HTML is first met, not at every start (80 ms). */
+export async function loadHtmlParser(): Promise<void> {
+  htmlparser ??= await import('htmlparser2');
+}
+
 /** Converts an HTML string to text with paragraphs and headings (see the module comment). */
 export function htmlToText(html: string): HtmlText {
   let out = '';
@@ -111,7 +117,8 @@ export function htmlToText(html: string): HtmlText {
     out += chunk;
   };
 
-  const parser = new Parser(
+  if (htmlparser === undefined) throw new Error('htmlToText: call loadHtmlParser() first');
+  const parser = new htmlparser.Parser(
     {
       onopentag(name, attribs) {
         const role = attribs.role?.toLowerCase();
@@ -187,6 +194,7 @@ export function htmlToText(html: string): HtmlText {
 
 /** An HTML file; throws BadInputError for binary content. */
 export async function parseHtml(bytes: Uint8Array, file: string): Promise<ParsedDocument> {
+  await loadHtmlParser();
   const { text: html, encoding, replaced } = decodeText(bytes, file);
   const parsed = htmlToText(html);
   const meta: ParsedDocument['meta'] = { type: 'html' };

@@ -13,7 +13,7 @@ import type { AddressObject, ParsedMail } from 'mailparser';
 import { BadInputError } from '../errors.js';
 import { addressKeys, type MailAddress } from './address-keys.js';
 import { binaryReason } from './binary.js';
-import { htmlToText } from './html.js';
+import { htmlToText, loadHtmlParser } from './html.js';
 import { baseTitle, type ParsedDocument } from './parsed.js';
 
 /** Textual attachments longer than this are cut (they are logs and dumps more than prose). */
@@ -45,6 +45,7 @@ export async function parseEml(bytes: Uint8Array, file: string): Promise<ParsedD
   try {
     // mailparser (and its encodings) loads in ~0.5 s: only when a mail is read.
     const { simpleParser } = await import('mailparser');
+    await loadHtmlParser(); // for HTML bodies and attachments
     mail = await simpleParser(buf, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
     throw new BadInputError(file, `malformed mail: ${(err as Error).message}`);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../errors.js';
 import { binaryReason, decodeText, isProbablyBinary, SNIFF_BYTES } from './binary.js';
-import { htmlToText, parseHtml } from './html.js';
+import { htmlToText, loadHtmlParser, parseHtml } from './html.js';
 import { markdownHeadings, parseFrontMatter, parseMarkdown } from './markdown.js';
 import { parseFile, parserFor } from './parse-file.js';
 import { parsePdf } from './pdf.js';
@@ -173,6 +173,7 @@ describe('parseHtml', () => {
   });
 
   it('survives broken markup and takes a title from og:title or h1', async () => {
+    await loadHtmlParser();
     const broken = htmlToText('<p>Unclosed <b>bold <i>italic<p>Next para<div>Block</span></div>');
     expect(broken.text).toBe('Unclosed bold italic\n\nNext para\n\nBlock');
     const og = await parseHtml(enc('<meta property="og:title" content="OG Title"><h1>H</h1>'), 'x.html');
