@@ -160,8 +160,12 @@ export class BulkLoader {
     this.openJobs = [];
     this.openDone = [];
     this.openBytes = 0;
-    for (const [from, to] of cut(jobs.length, bytes, parts))
-      void this.submit({ kind: 'files', jobs: jobs.slice(from, to) }, done.slice(from, to)).catch(() => {});
+    for (const [from, to] of cut(jobs.length, bytes, parts)) {
+      const part = jobs.slice(from, to);
+      // A repeated file's first copy may be in the same chunk: then ids can repeat in it.
+      const unique = part.every((j) => !this.repeats.has(j));
+      void this.submit({ kind: 'files', jobs: part, unique }, done.slice(from, to)).catch(() => {});
+    }
   }
 
   /** Waits until at most `maxPending` chunks are in flight; throws a build failure. */

@@ -20,7 +20,8 @@ import { shardOf } from './shard.js';
 export type ChunkInput =
   | { kind: 'docs'; docs: DocumentInput[] }
   | { kind: 'jsonl'; bytes: Uint8Array; file: string; firstLine: number }
-  | { kind: 'files'; jobs: FileJob[] };
+  /** With `unique`, no two jobs name the same file (so no passage id can repeat in the chunk). */
+  | { kind: 'files'; jobs: FileJob[]; unique?: boolean };
 
 /** A line the chunk could not use, as plain data (errors do not cross threads intact). */
 export interface ChunkProblem {
@@ -94,7 +95,9 @@ export async function buildAnyChunk(
   spill: SpillTarget | null = null,
 ): Promise<BuiltChunk> {
   if (input.kind !== 'files') return buildChunk(input, writers, spill);
-  const router = new Router(writers);
+  // Passage ids start with their file's path (and differ inside a file): with files named once,
+  // no id repeats, and the router need not remember them (a Map of long strings: 2 µs a passage).
+  const router = new Router(writers, input.unique === true);
   const add = (doc: DocumentInput) => router.add(doc);
   const outcomes: FileResult[] = [];
   for (const job of input.jobs) outcomes.push(await indexFolderFile(job, add));
@@ -111,7 +114,11 @@ class Router {
   private docs = 0;
   private chars = 0;
 
-  constructor(private readonly writers: SegmentWriter[]) {
+  /** With `unique`, the caller's ids never repeat, and are not remembered. */
+  constructor(
+    private readonly writers: SegmentWriter[],
+    private readonly unique = false,
+  ) {
     this.seen = writers.map(() => new Map());
     this.superseded = writers.map(() => []);
   }
@@ -120,9 +127,11 @@ class Router {
   route(id: string, write: (w: SegmentWriter) => number, docChars: number): void {
     const s = shardOf(id, this.writers.length);
     const local = write(this.writers[s]);
-    const earlier = this.seen[s].get(id);
-    if (earlier !== undefined) this.superseded[s].push(earlier);
-    this.seen[s].set(id, local);
+    if (!this.unique) {
+      const earlier = this.seen[s].get(id);
+      if (earlier !== undefined) this.superseded[s].push(earlier);
+      this.seen[s].set(id, local);
+    }
     this.docs++;
     this.chars += docChars;
   }

@@ -212,5 +212,14 @@ describe('FolderSync into a bulk Engine (files read in the builder)', () => {
     expect(outcomes).toEqual(['indexed', 'indexed']);
     expect(e.ids()).toHaveLength(1);
     expect(e.search('heron').hits).toHaveLength(1);
+    // Twice in one chunk: the later copy supersedes the earlier inside the chunk.
+    write(root, 'b.txt', 'The otter dives.\n');
+    const b = { file: path.join(root, 'b.txt'), rel: 'b.txt', options: { indexed: false } };
+    await e.addFile(b, 20, () => {});
+    await e.addFile({ ...b, options: { indexed: false } }, 20, () => {});
+    await e.filesDone();
+    await e.commit();
+    expect(e.ids()).toHaveLength(2);
+    expect(e.search('otter').hits).toHaveLength(1);
   });
 });
