@@ -164,7 +164,10 @@ export class BulkLoader {
       const part = jobs.slice(from, to);
       // A repeated file's first copy may be in the same chunk: then ids can repeat in it.
       const unique = part.every((j) => !this.repeats.has(j));
-      void this.submit({ kind: 'files', jobs: part, unique }, done.slice(from, to)).catch(() => {});
+      const partBytes = (bytes * part.length) / jobs.length;
+      void this.submit({ kind: 'files', jobs: part, unique, bytes: partBytes }, done.slice(from, to)).catch(
+        () => {},
+      );
     }
   }
 

@@ -20,8 +20,11 @@ import { shardOf } from './shard.js';
 export type ChunkInput =
   | { kind: 'docs'; docs: DocumentInput[] }
   | { kind: 'jsonl'; bytes: Uint8Array; file: string; firstLine: number }
-  /** With `unique`, no two jobs name the same file (so no passage id can repeat in the chunk). */
-  | { kind: 'files'; jobs: FileJob[]; unique?: boolean };
+  /**
+   * With `unique`, no two jobs name the same file (so no passage id can repeat in the chunk);
+   * `bytes`, about how many bytes the files hold.
+   */
+  | { kind: 'files'; jobs: FileJob[]; unique?: boolean; bytes?: number };
 
 /** A line the chunk could not use, as plain data (errors do not cross threads intact). */
 export interface ChunkProblem {
@@ -68,6 +71,9 @@ export function buildChunk(
   spill: SpillTarget | null = null,
 ): BuiltChunk {
   const router = new Router(writers);
+  const chars =
+    input.kind === 'docs' ? input.docs.reduce((n, d) => n + d.text.length, 0) : input.bytes.length;
+  for (const w of writers) w.reserve(chars / writers.length);
   if (input.kind === 'docs') {
     for (const doc of input.docs) router.add(doc);
   } else {
@@ -98,6 +104,7 @@ export async function buildAnyChunk(
   // Passage ids start with their file's path (and differ inside a file): with files named once,
   // no id repeats, and the router need not remember them (a Map of long strings: 2 µs a passage).
   const router = new Router(writers, input.unique === true);
+  if (input.bytes !== undefined) for (const w of writers) w.reserve(input.bytes / writers.length);
   const add = (doc: DocumentInput) => router.add(doc);
   const outcomes: FileResult[] = [];
   for (const job of input.jobs) outcomes.push(await indexFolderFile(job, add));

@@ -16,6 +16,11 @@ export class U32Buffer {
     this.data[this.length++] = value;
   }
 
+  /** Makes room for `capacity` values at once (no doubling steps, each a copy into fresh memory). */
+  reserve(capacity: number): void {
+    if (capacity > this.data.length) this.grow(capacity);
+  }
+
   grow(min: number): void {
     let cap = this.data.length * 2;
     while (cap < min) cap *= 2;

@@ -96,6 +96,21 @@ export class SegmentWriter {
     return n;
   }
 
+  /**
+   * Makes room for about `chars` more characters of text at once. A bulk builder knows its chunk's
+   * size, and its buffers then grow once instead of doubling up to it, each step a copy into fresh
+   * memory (here a page fault costs microseconds every 4 KiB). Sized for a token per 6 chars, a
+   * UTF-8 byte per char and ~250 bytes of metadata per ~1,000 chars (passages); more still grows.
+   */
+  reserve(chars: number): void {
+    const text = this.fields[1];
+    const tokens = text.tokTerm.length + Math.ceil(chars / 6);
+    text.tokTerm.reserve(tokens);
+    text.tokPos.reserve(tokens);
+    this.texts.reserve(Math.ceil(chars));
+    this.metas.reserve(Math.ceil(chars / 4));
+  }
+
   /** Analyzes and buffers one document; returns its buffer-local doc number. */
   add(doc: DocumentInput): number {
     const title = doc.title ?? '';

@@ -187,6 +187,15 @@ export class StoredColumnWriter {
     this.length += unescapeJson(bytes, span, this.buf, at);
   }
 
+  /** Makes room for `bytes` more bytes at once, instead of doubling up to them. */
+  reserve(bytes: number): void {
+    const need = this.length + bytes;
+    if (need <= this.buf.length) return;
+    const next = Buffer.allocUnsafeSlow(need);
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
   /** Opens the next value with room for `room` bytes; returns where it starts. */
   private next(room: number): number {
     if (this.count + 1 >= this.offsets.length) {
