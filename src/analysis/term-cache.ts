@@ -166,26 +166,8 @@ export class AsciiTermCache {
    */
   set(key: string, hash: number, value: string, id = -1): number {
     if (2 * (this.count + 1) > this.values.length) {
-      if (this.values.length < 2 * TERM_CACHE_MAX) {
-        const old = this.slots;
-        const oldValues = this.values;
-        const oldPool = this.pool;
-        this.pool = new Uint8Array(0);
-        this.allocate(oldValues.length * 2);
-        const slots = this.slots;
-        for (let s = 0; s < oldValues.length; s++) {
-          const at = s * STRIDE;
-          if (old[at + 2] === 0) continue;
-          const slot = this.slotFor(old[at]);
-          const to = slot * STRIDE;
-          for (let k = 0; k < STRIDE; k++) slots[to + k] = old[at + k];
-          if (old[at + 2] > PACKED_CHARS) slots[to + 3] = this.store(oldPool, old[at + 3], old[at + 2]);
-          this.values[slot] = oldValues[s];
-          this.count++;
-        }
-      } else {
-        this.allocate(this.values.length);
-      }
+      if (this.values.length < 2 * TERM_CACHE_MAX) this.grow();
+      else this.allocate(this.values.length);
     }
     const slot = this.slotFor(hash);
     const at = slot * STRIDE;
@@ -206,6 +188,26 @@ export class AsciiTermCache {
     this.values[slot] = value;
     this.count++;
     return slot;
+  }
+
+  /** Doubles the table, placing every word again by its hash (long keys into a new pool). */
+  private grow(): void {
+    const old = this.slots;
+    const oldValues = this.values;
+    const oldPool = this.pool;
+    this.pool = new Uint8Array(0);
+    this.allocate(oldValues.length * 2);
+    const slots = this.slots;
+    for (let s = 0; s < oldValues.length; s++) {
+      const at = s * STRIDE;
+      if (old[at + 2] === 0) continue;
+      const slot = this.slotFor(old[at]);
+      const to = slot * STRIDE;
+      for (let k = 0; k < STRIDE; k++) slots[to + k] = old[at + k];
+      if (old[at + 2] > PACKED_CHARS) slots[to + 3] = this.store(oldPool, old[at + 3], old[at + 2]);
+      this.values[slot] = oldValues[s];
+      this.count++;
+    }
   }
 
   /** Forgets every word (their term ids are no longer valid). */

@@ -7,17 +7,26 @@
  * grown past {@link TERM_IDS_MAX}, the next `acquire` starts a new table (and clears the memo).
  */
 
+import { HASH_SEED, hashStep } from './term-cache.js';
+
 /** Interned terms kept before the table is renewed (when no writer holds ids). */
 export const TERM_IDS_MAX = 1 << 21;
+
+const INITIAL_SLOTS = 1 << 12;
+
+/** A term's first slot: its hash's high bits folded into the low ones, under `mask`. */
+function home(hash: number, mask: number): number {
+  return (hash ^ (hash >>> 15)) & mask;
+}
 
 export class TermIds {
   /**
    * Open addressing, ids + 1 by slot (0 = empty), at most half full: a new term costs a hash of its
    * chars and a probe, where a Map's insertion of a new string costs ~1 µs (its growth rehashes).
    */
-  private table = new Int32Array(1 << 12);
+  private table = new Int32Array(INITIAL_SLOTS);
   /** The hash of each term, by id (to grow the table without hashing again). */
-  private hashes = new Int32Array(1 << 11);
+  private hashes = new Int32Array(INITIAL_SLOTS / 2);
   private list: string[] = [];
   private holders = 0;
 
@@ -28,11 +37,11 @@ export class TermIds {
 
   /** The id of `term`, interning it if new. */
   id(term: string): number {
-    let h = 0x811c9dc5 | 0;
-    for (let i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 0x01000193);
+    let h = HASH_SEED;
+    for (let i = 0; i < term.length; i++) h = hashStep(h, term.charCodeAt(i));
     const table = this.table;
     const mask = table.length - 1;
-    let slot = (h ^ (h >>> 15)) & mask;
+    let slot = home(h, mask);
     while (true) {
       const e = table[slot];
       if (e === 0) break;
@@ -58,7 +67,7 @@ export class TermIds {
     const mask = table.length - 1;
     for (let id = 0; id < this.list.length; id++) {
       const h = this.hashes[id];
-      let slot = (h ^ (h >>> 15)) & mask;
+      let slot = home(h, mask);
       while (table[slot] !== 0) slot = (slot + 1) & mask;
       table[slot] = id + 1;
     }
@@ -77,8 +86,8 @@ export class TermIds {
   /** A writer starts holding ids; may renew the table first if nobody holds it. */
   acquire(): void {
     if (this.holders === 0 && this.list.length > this.max) {
-      this.table = new Int32Array(1 << 12);
-      this.hashes = new Int32Array(1 << 11);
+      this.table = new Int32Array(INITIAL_SLOTS);
+      this.hashes = new Int32Array(INITIAL_SLOTS / 2);
       this.list = [];
       this.onReset();
     }

@@ -70,10 +70,9 @@ export function buildChunk(
   writers: SegmentWriter[],
   spill: SpillTarget | null = null,
 ): BuiltChunk {
-  const router = new Router(writers);
   const chars =
     input.kind === 'docs' ? input.docs.reduce((n, d) => n + d.text.length, 0) : input.bytes.length;
-  for (const w of writers) w.reserve(chars / writers.length);
+  const router = new Router(writers, chars);
   if (input.kind === 'docs') {
     for (const doc of input.docs) router.add(doc);
   } else {
@@ -103,8 +102,7 @@ export async function buildAnyChunk(
   if (input.kind !== 'files') return buildChunk(input, writers, spill);
   // Passage ids start with their file's path (and differ inside a file): with files named once,
   // no id repeats, and the router need not remember them (a Map of long strings: 2 µs a passage).
-  const router = new Router(writers, input.unique === true);
-  if (input.bytes !== undefined) for (const w of writers) w.reserve(input.bytes / writers.length);
+  const router = new Router(writers, input.bytes ?? 0, input.unique === true);
   const add = (doc: DocumentInput) => router.add(doc);
   const outcomes: FileResult[] = [];
   for (const job of input.jobs) outcomes.push(await indexFolderFile(job, add));
@@ -121,13 +119,18 @@ class Router {
   private docs = 0;
   private chars = 0;
 
-  /** With `unique`, the caller's ids never repeat, and are not remembered. */
+  /**
+   * The writers get room for about `chars` characters of text between them. With `unique`, the
+   * caller's ids never repeat, and are not remembered.
+   */
   constructor(
     private readonly writers: SegmentWriter[],
+    chars: number,
     private readonly unique = false,
   ) {
     this.seen = writers.map(() => new Map());
     this.superseded = writers.map(() => []);
+    for (const w of writers) w.reserve(chars / writers.length);
   }
 
   /** Routes a document to its shard's writer (`write` adds it there); a repeated id supersedes. */

@@ -189,9 +189,12 @@ export class StoredColumnWriter {
 
   /** Makes room for `bytes` more bytes at once, instead of doubling up to them. */
   reserve(bytes: number): void {
-    const need = this.length + bytes;
-    if (need <= this.buf.length) return;
-    const next = Buffer.allocUnsafeSlow(need);
+    if (this.length + bytes > this.buf.length) this.resize(this.length + bytes);
+  }
+
+  /** Moves the bytes so far into a new buffer of `size` bytes. */
+  private resize(size: number): void {
+    const next = Buffer.allocUnsafeSlow(size);
     this.buf.copy(next, 0, 0, this.length);
     this.buf = next;
   }
@@ -204,11 +207,7 @@ export class StoredColumnWriter {
       this.offsets = next;
     }
     const need = this.length + room;
-    if (need > this.buf.length) {
-      const next = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
-      this.buf.copy(next, 0, 0, this.length);
-      this.buf = next;
-    }
+    if (need > this.buf.length) this.resize(Math.max(need, this.buf.length * 2));
     this.offsets[this.count++] = this.length;
     return this.length;
   }

@@ -41,11 +41,11 @@ export async function parseEml(bytes: Uint8Array, file: string): Promise<ParsedD
       `malformed mail: the first line is not a header field: ${JSON.stringify(firstLine.slice(0, 60))}`,
     );
   buf = endHeadersAtFirstBodyLine(buf);
+  await loadHtmlParser(); // for HTML bodies and attachments
   let mail: ParsedMail;
   try {
     // mailparser (and its encodings) loads in ~0.5 s: only when a mail is read.
     const { simpleParser } = await import('mailparser');
-    await loadHtmlParser(); // for HTML bodies and attachments
     mail = await simpleParser(buf, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
     throw new BadInputError(file, `malformed mail: ${(err as Error).message}`);

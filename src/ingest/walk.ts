@@ -252,16 +252,15 @@ interface FileReal {
  */
 function oncePerFile(files: WalkEntry[], reals: readonly FileReal[], skipped: WalkSkip[]): WalkEntry[] {
   if (reals.every((r) => r.link === null)) return files;
-  const realOf = (r: FileReal) => r.link ?? r.dirOf!(r.name);
+  const paths = reals.map((r) => r.link ?? r.dirOf!(r.name));
   const keep = new Map<string, number>();
-  files.forEach((_, i) => {
-    const real = realOf(reals[i]);
+  paths.forEach((real, i) => {
     const kept = keep.get(real);
     if (kept === undefined || (reals[kept].link !== null && reals[i].link === null)) keep.set(real, i);
   });
   const out: WalkEntry[] = [];
   files.forEach((f, i) => {
-    const kept = keep.get(realOf(reals[i]))!;
+    const kept = keep.get(paths[i])!;
     if (kept === i) out.push(f);
     else
       skipped.push({
