@@ -61,4 +61,21 @@ describe('rankOrder on many rows (the radix path)', () => {
     );
     expect(Array.from(rankOrder(scores, keys, n))).toEqual(want);
   });
+
+  it('orders scores that differ below 2^-20 of their size (one high half, several low halves)', () => {
+    const n = 6_000;
+    // Within one high half, scores apart by a few units in the last place, and ties: in long runs
+    // (few high halves) and in short ones (many).
+    for (const highs of [5, 1000]) {
+      const scores = Float64Array.from(
+        { length: n },
+        (_, i) => (1 + (i % highs) / highs) * (1 + ((i * 31) % 7) * 2 ** -44),
+      );
+      const keys = Float64Array.from({ length: n }, (_, i) => (i * 7919) % 97);
+      const want = Array.from({ length: n }, (_, i) => i).sort(
+        (a, b) => scores[b] - scores[a] || keys[a] - keys[b] || a - b,
+      );
+      expect(Array.from(rankOrder(scores, keys, n))).toEqual(want);
+    }
+  });
 });
