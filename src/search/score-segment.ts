@@ -14,6 +14,7 @@
 import type { SegmentState } from '../index/shard.js';
 import type { Plan, PlannedClause } from './plan.js';
 import type { Filter } from './query.js';
+import { selectDescending } from './select.js';
 
 /** Reusable buffers, grown on demand; one per searcher (searches are synchronous). */
 export class Scratch {
@@ -34,6 +35,8 @@ export class Scratch {
   /** Some required clause set bits in `must` since the last reset. */
   mustUsed = false;
   positions: Int32Array[] = [];
+  /** Scores sampled for a collection floor. */
+  sample = new Float64Array(0);
 
   ensureDocs(n: number): void {
     if (this.acc.length >= n) return;
@@ -69,13 +72,21 @@ export interface SegmentWork {
   matched: number;
 }
 
-/** Scores a segment and calls `collect(score, doc)` for every matching live doc. */
+/**
+ * Scores a segment and calls `collect(score, doc)` for every matching live doc that may be among
+ * the best `keep` (every one when `keep` is not given): when far more docs match than `keep`, a
+ * sample of their scores gives a floor that about 1.1 × `keep` of them reach, and docs below it
+ * are not offered, as long as at least `keep` docs are at or above it (else they are offered after
+ * all). A stage-1 top 30,000 of 300,000 matches then takes ~33,000 offers instead of ~90,000 and
+ * is cut back once instead of eight times.
+ */
 export function scoreSegment(
   state: SegmentState,
   plan: Plan,
   scratch: Scratch,
   collect: (score: number, doc: number) => void,
   resume?: Resume,
+  keep?: number,
 ): SegmentWork {
   const seg = state.segment;
   const n = seg.docCount;
@@ -179,17 +190,29 @@ export function scoreSegment(
       }
     }
   } else {
-    for (let i = 0; i < touchedCount; i++) {
-      const d = touched[i];
-      if (
-        !deleted?.[d] &&
-        !(excludedAny && excluded[d]) &&
-        (mustMask === 0 || (must[d] & mustMask) === mustMask) &&
-        (filterMask === null || filterMask[d] === 1)
-      ) {
-        matched++;
-        collect(acc[d], d);
+    const floor = keep === undefined ? Number.NEGATIVE_INFINITY : sampledFloor(scratch, touchedCount, keep);
+    let above = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      // Pass 1 offers docs at or above the floor; pass 2, only if too few were, the rest.
+      for (let i = 0; i < touchedCount; i++) {
+        const d = touched[i];
+        const score = acc[d];
+        if (
+          !deleted?.[d] &&
+          !(excludedAny && excluded[d]) &&
+          (mustMask === 0 || (must[d] & mustMask) === mustMask) &&
+          (filterMask === null || filterMask[d] === 1)
+        ) {
+          if (pass === 0) matched++;
+          if (score >= floor) {
+            if (pass === 0) {
+              above++;
+              collect(score, d);
+            }
+          } else if (pass === 1) collect(score, d);
+        }
       }
+      if (above >= (keep ?? 0) || floor === Number.NEGATIVE_INFINITY) break;
     }
   }
   if (resume?.keep) {
@@ -289,6 +312,24 @@ function decodeSide(
   const norms = seg.fields[field].norms;
   const cache = plan.tfCaches[field];
   for (let k = 0; k < n; k++) sideTf[k] = sideFreqs[k] * cache[norms[sideDocs[k]]];
+}
+
+/** Sampled scores per floor estimate: enough that the floor's rank is known to within ~2%. */
+const FLOOR_SAMPLE = 16_384;
+
+/**
+ * A score that about 1.1 × `keep` of the touched docs reach, estimated from an evenly spaced sample
+ * of them (-Infinity when fewer than 4 × `keep` docs are touched: no pruning worth a pass).
+ */
+function sampledFloor(scratch: Scratch, touchedCount: number, keep: number): number {
+  if (keep < 1 || touchedCount < 4 * keep) return Number.NEGATIVE_INFINITY;
+  const step = Math.max(1, Math.floor(touchedCount / FLOOR_SAMPLE));
+  const m = Math.floor(touchedCount / step);
+  if (scratch.sample.length < m) scratch.sample = new Float64Array(m);
+  const { sample, acc, touched } = scratch;
+  for (let i = 0; i < m; i++) sample[i] = acc[touched[i * step]];
+  const rank = Math.ceil((1.1 * keep) / step);
+  return rank >= m ? Number.NEGATIVE_INFINITY : selectDescending(sample, m, rank);
 }
 
 /** Zeroes what a scoring touched (the touched docs, and the exclusions if any). */

@@ -163,6 +163,7 @@ export function searchShards(
         if (score >= topk.threshold) topk.offer(score, base + doc, keys[doc]);
       },
       resume,
+      k,
     );
     // A resumed scoring resets the kept scratch: the carry no longer holds this segment.
     if (use && resume && !resume.keep) use.carry.segments.delete(states[s].seq);

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../src/engine.js';
+import { QUERY_WORDS, randomDocs, tempDir } from './helpers.js';
+
+// A top k of far more matches than k offers only docs at or above a floor sampled from the
+// matches' scores (search/score-segment). The k kept must be exactly those of a search that offers
+// every match: ties, deletions, required and excluded terms and filters included, and when the
+// floor leaves fewer than k docs that pass (then the rest are offered after all).
+let e: Engine;
+beforeAll(async () => {
+  e = await Engine.open(tempDir(), { shards: 2 });
+  const docs = randomDocs(4000, 23);
+  docs.slice(0, 2500).forEach((d) => {
+    e.add(d);
+  });
+  await e.commit();
+  docs.slice(2500).forEach((d) => {
+    e.add(d);
+  });
+  for (let i = 0; i < 300; i++) e.delete(docs[i * 13].id);
+});
+afterAll(async () => {
+  await e.close({ commit: false });
+});
+
+function top(query: string, k: number) {
+  const r = e.retrieve(query, k);
+  return { ids: r.refs.ids.toArray(), scores: Array.from(r.refs.scores) };
+}
+
+describe('collection floor', () => {
+  it('keeps exactly the k best of every match', () => {
+    const common = QUERY_WORDS.slice(0, 6);
+    const queries = [
+      common.slice(0, 2).join(' '),
+      common.join(' '),
+      `${common[0]} ${common[1]} -${common[2]}`,
+      `+${common[3]} ${common[0]} ${common[1]}`,
+      `${common.join(' ')} lang:fr`,
+      // A filter that few matches pass: most docs above the floor fail it.
+      `${common.join(' ')} year:1990`,
+      `${common[0]} year>2015 -lang:en`,
+    ];
+    for (const q of queries) {
+      const all = top(q, 1_000_000);
+      expect(all.ids.length).toBeGreaterThan(20);
+      for (const k of [1, 5, 37, 100, 250]) {
+        const want = { ids: all.ids.slice(0, k), scores: all.scores.slice(0, k) };
+        expect(top(q, k), `${q} k=${k}`).toEqual(want);
+      }
+    }
+  });
+});
