@@ -53,7 +53,44 @@ export interface CollectionStats {
 
 const encoder = new TextEncoder();
 
+/** Document frequencies remembered per set of segments, at most this many (then forgotten). */
+const DF_CACHE_MAX = 1 << 18;
+
+interface KeptStats {
+  segments: readonly Segment[];
+  fieldCount: number;
+  stats: CollectionStats;
+}
+
+/**
+ * The statistics of the last set of segments asked for (see {@link collectionStats}), held weakly:
+ * segments a merge replaced are not kept alive by it.
+ */
+let last: WeakRef<KeptStats> | null = null;
+
+/**
+ * The statistics of `segments`. Segments are immutable, so the statistics of one set of them never
+ * change (deletions count until a merge drops them): the last set's are kept, with the document
+ * frequencies looked up so far, and a query's plans, feedback and features share them, as do the
+ * next queries until the index changes (or the collector takes them). A query looks up ~1,000
+ * terms (twenty feedback terms out of over a hundred candidates, in each field and segment), each
+ * a search of a dictionary.
+ */
 export function collectionStats(segments: readonly Segment[], fieldCount: number): CollectionStats {
+  const kept = last?.deref();
+  if (
+    kept !== undefined &&
+    kept.fieldCount === fieldCount &&
+    kept.segments.length === segments.length &&
+    kept.segments.every((s, i) => s === segments[i])
+  )
+    return kept.stats;
+  const stats = newCollectionStats(segments, fieldCount);
+  last = new WeakRef({ segments: [...segments], fieldCount, stats });
+  return stats;
+}
+
+function newCollectionStats(segments: readonly Segment[], fieldCount: number): CollectionStats {
   let docCount = 0;
   const sumLength = new Array<number>(fieldCount).fill(0);
   for (const s of segments) {
@@ -74,6 +111,7 @@ export function collectionStats(segments: readonly Segment[], fieldCount: number
           const o = s.lookupBytes(field, bytes);
           if (o >= 0) df += s.docFreq(field, o);
         }
+        if (cache.size >= DF_CACHE_MAX) cache.clear();
         cache.set(key, df);
       }
       return df;
