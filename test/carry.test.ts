@@ -1,22 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../src/engine.js';
+import type { Engine } from '../src/engine.js';
 import { Carry } from '../src/search/searcher.js';
-import { QUERY_WORDS, randomDocs, rng, tempDir } from './helpers.js';
+import { QUERY_WORDS, randomIndex, rng } from './helpers.js';
 
 // A first search that keeps its scores, then a second that adds clauses on top of them, must rank
 // exactly as one search of the longer query: same ids, bit-identical scores.
 let e: Engine;
 beforeAll(async () => {
-  e = await Engine.open(tempDir(), { shards: 2 });
-  const docs = randomDocs(600, 11);
-  docs.slice(0, 300).forEach((d) => {
-    e.add(d);
-  });
-  await e.commit();
-  docs.slice(300).forEach((d) => {
-    e.add(d);
-  });
-  for (let i = 0; i < 40; i++) e.delete(docs[i * 7].id);
+  e = await randomIndex({ count: 600, seed: 11, committed: 300, deletes: 40, deleteEvery: 7 });
 });
 afterAll(async () => {
   await e.close({ commit: false });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../src/engine.js';
-import { QUERY_WORDS, randomDocs, tempDir } from './helpers.js';
+import type { Engine } from '../src/engine.js';
+import { QUERY_WORDS, randomIndex } from './helpers.js';
 
 // A top k of far more matches than k offers only docs at or above a floor sampled from the
 // matches' scores (search/score-segment). The k kept must be exactly those of a search that offers
@@ -8,16 +8,7 @@ import { QUERY_WORDS, randomDocs, tempDir } from './helpers.js';
 // floor leaves fewer than k docs that pass (then the rest are offered after all).
 let e: Engine;
 beforeAll(async () => {
-  e = await Engine.open(tempDir(), { shards: 2 });
-  const docs = randomDocs(4000, 23);
-  docs.slice(0, 2500).forEach((d) => {
-    e.add(d);
-  });
-  await e.commit();
-  docs.slice(2500).forEach((d) => {
-    e.add(d);
-  });
-  for (let i = 0; i < 300; i++) e.delete(docs[i * 13].id);
+  e = await randomIndex({ count: 4000, seed: 23, committed: 2500, deletes: 300, deleteEvery: 13 });
 });
 afterAll(async () => {
   await e.close({ commit: false });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Engine } from '../src/engine.js';
 import { seeded } from '../src/eval/needle/random.js';
 import type { DocumentInput } from '../src/types.js';
 
@@ -38,3 +39,24 @@ export function randomDocs(count: number, seed: number): DocumentInput[] {
 }
 
 export const QUERY_WORDS = WORDS;
+
+/**
+ * A two-shard engine over `count` random documents (seed `seed`): the first `committed` committed
+ * into segments, the rest added after (in memory until searched), then every `deleteEvery`-th of
+ * the first `deletes` × `deleteEvery` deleted.
+ */
+export async function randomIndex(o: {
+  count: number;
+  seed: number;
+  committed: number;
+  deletes?: number;
+  deleteEvery?: number;
+}): Promise<Engine> {
+  const e = await Engine.open(tempDir(), { shards: 2 });
+  const docs = randomDocs(o.count, o.seed);
+  for (const d of docs.slice(0, o.committed)) e.add(d);
+  await e.commit();
+  for (const d of docs.slice(o.committed)) e.add(d);
+  for (let i = 0; i < (o.deletes ?? 0); i++) e.delete(docs[i * (o.deleteEvery ?? 1)].id);
+  return e;
+}
