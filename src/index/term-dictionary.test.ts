@@ -16,7 +16,7 @@ describe('TermDictionary', () => {
         (terms, probes) => {
           const sorted = [...terms].sort(compareTerms);
           const dict = TermDictionary.fromSorted(sorted);
-          sorted.forEach((t, i) => expect(dict.lookup(t)).toBe(i));
+          for (const [i, t] of sorted.entries()) expect(dict.lookup(t)).toBe(i);
           for (const p of probes) expect(dict.lookup(p)).toBe(sorted.indexOf(p));
         },
       ),
@@ -31,7 +31,7 @@ describe('TermDictionary', () => {
       'x'.repeat(5000),
     ].sort(compareTerms);
     const dict = TermDictionary.fromSorted(sorted);
-    sorted.forEach((t, i) => expect(dict.lookup(t)).toBe(i));
+    for (const [i, t] of sorted.entries()) expect(dict.lookup(t)).toBe(i);
     expect(dict.lookup('abcd')).toBe(-1);
     expect(dict.lookup('abcd0500')).toBe(-1);
     expect(dict.lookup('a')).toBe(-1);

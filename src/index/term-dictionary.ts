@@ -52,7 +52,8 @@ export class TermDictionary {
 
   /** The ordinal of the term whose UTF-8 bytes are `key[0, length)`, or -1. */
   lookupBytes(key: Uint8Array, length = key.length): number {
-    const sample = (this.sample ??= this.buildSample());
+    if (this.sample === null) this.sample = this.buildSample();
+    const sample = this.sample;
     // Prefixes never decrease along the terms. Blocks whose first term's prefix is below the key's
     // start before it; the first block whose prefix is above it starts after it.
     const p = prefixOf(key, 0, length);
