@@ -63,10 +63,10 @@ interface KeptStats {
 }
 
 /**
- * The statistics of the last set of segments asked for (see {@link collectionStats}), held weakly:
- * segments a merge replaced are not kept alive by it.
+ * Per index (keyed by its first segment), the statistics of the last set of its segments asked for
+ * (see {@link collectionStats}), held weakly: segments a merge replaced are not kept alive by it.
  */
-let last: WeakRef<KeptStats> | null = null;
+const kept = new WeakMap<Segment, WeakRef<KeptStats>>();
 
 /**
  * The statistics of `segments`. Segments are immutable, so the statistics of one set of them never
@@ -77,16 +77,17 @@ let last: WeakRef<KeptStats> | null = null;
  * a search of a dictionary.
  */
 export function collectionStats(segments: readonly Segment[], fieldCount: number): CollectionStats {
-  const kept = last?.deref();
+  if (segments.length === 0) return newCollectionStats(segments, fieldCount);
+  const last = kept.get(segments[0])?.deref();
   if (
-    kept !== undefined &&
-    kept.fieldCount === fieldCount &&
-    kept.segments.length === segments.length &&
-    kept.segments.every((s, i) => s === segments[i])
+    last !== undefined &&
+    last.fieldCount === fieldCount &&
+    last.segments.length === segments.length &&
+    last.segments.every((s, i) => s === segments[i])
   )
-    return kept.stats;
+    return last.stats;
   const stats = newCollectionStats(segments, fieldCount);
-  last = new WeakRef({ segments: [...segments], fieldCount, stats });
+  kept.set(segments[0], new WeakRef({ segments: [...segments], fieldCount, stats }));
   return stats;
 }
 
