@@ -99,6 +99,30 @@ describe('search threads', () => {
     }
   });
 
+  it('compute stage-2 features here when a search thread fails on them', async () => {
+    const failing = await Engine.open(dir, { readOnly: true, searchThreads: 2 });
+    try {
+      const shards = (failing as unknown as { shards: { segments: { segment: { shared: unknown } }[] }[] })
+        .shards;
+      shards[1].segments[0].segment.shared = {
+        head: new Uint8Array(new SharedArrayBuffer(64)),
+        textsStart: 64,
+      };
+      // Features first: the thread gets the job's candidate columns (moved to it) and fails.
+      const q = queries(1, 9)[0];
+      const { refs } = serial.retrieve(q, 3000);
+      const terms = serial
+        .parse(q)
+        .clauses.flatMap((c) => c.terms.map((term) => ({ term, weight: 1, original: true })));
+      const a = serial.features(refs, terms);
+      const b = failing.features(refs, terms);
+      expect(Array.from(b.values)).toEqual(Array.from(a.values));
+      expect(failing.searchThreads).toBe(1);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('follow deletes and adds made after opening', async () => {
     const live = await Engine.open(tempDir(), { shards: 3 });
     const plain = await Engine.open(tempDir(), { shards: 3 });

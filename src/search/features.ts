@@ -618,6 +618,8 @@ export function computeFeaturesOnThreads(
     if (!p) return;
     const m = threads.finishFeatures(p);
     if (!m) {
+      // The job's columns went to the failed thread: make them again.
+      jobs[s].refs = part(jobs[s].rows);
       here(s);
       return;
     }
