@@ -30,6 +30,23 @@ afterAll(async () => {
   await serial.close();
 });
 
+/** The question's terms, each an original term of weight 1 (stage 2's feature terms). */
+function termsOf(q: string) {
+  return serial.parse(q).clauses.flatMap((c) => c.terms.map((term) => ({ term, weight: 1, original: true })));
+}
+
+/** A threaded engine whose search thread cannot parse shard 1's first segment (handed bad bytes). */
+async function openFailing(): Promise<Engine> {
+  const failing = await Engine.open(dir, { readOnly: true, searchThreads: 2 });
+  const shards = (failing as unknown as { shards: { segments: { segment: { shared: unknown } }[] }[] })
+    .shards;
+  shards[1].segments[0].segment.shared = {
+    head: new Uint8Array(new SharedArrayBuffer(64)),
+    textsStart: 64,
+  };
+  return failing;
+}
+
 function queries(count: number, seed: number): string[] {
   const r = rng(seed);
   const word = () => QUERY_WORDS[Math.floor(r() * QUERY_WORDS.length)];
@@ -72,9 +89,7 @@ describe('search threads', () => {
   it('compute the same stage-2 features', () => {
     for (const q of queries(10, 7)) {
       const { refs } = serial.retrieve(q, 3000);
-      const terms = serial
-        .parse(q)
-        .clauses.flatMap((c) => c.terms.map((term) => ({ term, weight: 1, original: true })));
+      const terms = termsOf(q);
       const a = serial.features(refs, terms);
       const b = threaded.features(refs, terms);
       expect(Array.from(b.values), q).toEqual(Array.from(a.values));
@@ -83,15 +98,8 @@ describe('search threads', () => {
   });
 
   it('fall back to this thread when a search thread fails', async () => {
-    const failing = await Engine.open(dir, { readOnly: true, searchThreads: 2 });
+    const failing = await openFailing();
     try {
-      // Shard 1's first segment handed over as bytes no segment parses from.
-      const shards = (failing as unknown as { shards: { segments: { segment: { shared: unknown } }[] }[] })
-        .shards;
-      shards[1].segments[0].segment.shared = {
-        head: new Uint8Array(new SharedArrayBuffer(64)),
-        textsStart: 64,
-      };
       for (const q of queries(5, 8)) same(serial, failing, q, 100);
       expect(failing.searchThreads).toBe(1);
     } finally {
@@ -100,20 +108,12 @@ describe('search threads', () => {
   });
 
   it('compute stage-2 features here when a search thread fails on them', async () => {
-    const failing = await Engine.open(dir, { readOnly: true, searchThreads: 2 });
+    const failing = await openFailing();
     try {
-      const shards = (failing as unknown as { shards: { segments: { segment: { shared: unknown } }[] }[] })
-        .shards;
-      shards[1].segments[0].segment.shared = {
-        head: new Uint8Array(new SharedArrayBuffer(64)),
-        textsStart: 64,
-      };
       // Features first: the thread gets the job's candidate columns (moved to it) and fails.
       const q = queries(1, 9)[0];
       const { refs } = serial.retrieve(q, 3000);
-      const terms = serial
-        .parse(q)
-        .clauses.flatMap((c) => c.terms.map((term) => ({ term, weight: 1, original: true })));
+      const terms = termsOf(q);
       const a = serial.features(refs, terms);
       const b = failing.features(refs, terms);
       expect(Array.from(b.values)).toEqual(Array.from(a.values));
