@@ -84,7 +84,7 @@ export function scoreSegment(
   state: SegmentState,
   plan: Plan,
   scratch: Scratch,
-  collect: (score: number, doc: number) => void,
+  collect: ((score: number, doc: number) => void) | null,
   resume?: Resume,
   keep?: number,
 ): SegmentWork {
@@ -93,7 +93,7 @@ export function scoreSegment(
   scratch.ensureDocs(n);
   const { acc, seen, must, excluded, touched } = scratch;
   const deleted = state.deleted;
-  const filterMask = plan.filters.length > 0 ? buildFilter(state, plan.filters) : null;
+  const filterMask = collect === null ? null : filterMaskOf(state, plan);
   let touchedCount = resume?.touched ?? 0;
   let postings = 0;
   let excludedAny = resume?.excludedAny ?? false;
@@ -178,8 +178,15 @@ export function scoreSegment(
     }
   }
 
+  if (collect === null) {
+    // Scored only: the caller collects later (collectTouched) and resets.
+    if (resume) {
+      resume.touched = touchedCount;
+      resume.excludedAny = excludedAny;
+    }
+    return { postings, matched: 0 };
+  }
   let matched = 0;
-  const mustMask = plan.mustMask;
   if (!plan.scoring) {
     // Filters alone: every live doc that passes them, unscored.
     if (filterMask) {
@@ -190,30 +197,23 @@ export function scoreSegment(
       }
     }
   } else {
-    const floor = keep === undefined ? Number.NEGATIVE_INFINITY : sampledFloor(scratch, touchedCount, keep);
-    let above = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      // Pass 1 offers docs at or above the floor; pass 2, only if too few were, the rest.
-      for (let i = 0; i < touchedCount; i++) {
-        const d = touched[i];
-        const score = acc[d];
-        if (
-          !deleted?.[d] &&
-          !(excludedAny && excluded[d]) &&
-          (mustMask === 0 || (must[d] & mustMask) === mustMask) &&
-          (filterMask === null || filterMask[d] === 1)
-        ) {
-          if (pass === 0) matched++;
-          if (score >= floor) {
-            if (pass === 0) {
-              above++;
-              collect(score, d);
-            }
-          } else if (pass === 1) collect(score, d);
-        }
-      }
-      if (above >= (keep ?? 0) || floor === Number.NEGATIVE_INFINITY) break;
-    }
+    const floor =
+      keep === undefined ? Number.NEGATIVE_INFINITY : sampledFloor([scratch], [touchedCount], keep);
+    const got = collectTouched(
+      state,
+      plan,
+      scratch,
+      touchedCount,
+      excludedAny,
+      filterMask,
+      collect,
+      floor,
+      false,
+    );
+    matched = got.matched;
+    // Too few at or above the floor: the rest after all.
+    if (got.above < (keep ?? 0) && floor !== Number.NEGATIVE_INFINITY)
+      collectTouched(state, plan, scratch, touchedCount, excludedAny, filterMask, collect, floor, true);
   }
   if (resume?.keep) {
     resume.touched = touchedCount;
@@ -222,6 +222,51 @@ export function scoreSegment(
   }
   resetScratch(scratch, touchedCount, excludedAny, n);
   return { postings, matched };
+}
+
+/**
+ * Calls `collect(score, doc)` for the touched docs that match (live, not excluded, every required
+ * clause, the filters): those at or above `floor` (`below` false; returns how many matched and how
+ * many of them were at or above it), or only those below it (`below` true, after too few were).
+ */
+export function collectTouched(
+  state: SegmentState,
+  plan: Plan,
+  scratch: Scratch,
+  touchedCount: number,
+  excludedAny: boolean,
+  filterMask: Uint8Array | null,
+  collect: (score: number, doc: number) => void,
+  floor: number,
+  below: boolean,
+): { matched: number; above: number } {
+  const { acc, must, excluded, touched } = scratch;
+  const deleted = state.deleted;
+  const mustMask = plan.mustMask;
+  let matched = 0;
+  let above = 0;
+  for (let i = 0; i < touchedCount; i++) {
+    const d = touched[i];
+    if (
+      !deleted?.[d] &&
+      !(excludedAny && excluded[d]) &&
+      (mustMask === 0 || (must[d] & mustMask) === mustMask) &&
+      (filterMask === null || filterMask[d] === 1)
+    ) {
+      matched++;
+      const score = acc[d];
+      if (score >= floor) {
+        above++;
+        if (!below) collect(score, d);
+      } else if (below) collect(score, d);
+    }
+  }
+  return { matched, above };
+}
+
+/** The filter mask of a segment for `plan` (null when it has no filters); see {@link buildFilter}. */
+export function filterMaskOf(state: SegmentState, plan: Plan): Uint8Array | null {
+  return plan.filters.length > 0 ? buildFilter(state, plan.filters) : null;
 }
 
 /**
@@ -318,17 +363,24 @@ function decodeSide(
 const FLOOR_SAMPLE = 16_384;
 
 /**
- * A score that about 1.1 × `keep` of the touched docs reach, estimated from an evenly spaced sample
- * of them (-Infinity when fewer than 4 × `keep` docs are touched: no pruning worth a pass).
+ * A score that about 1.1 × `keep` of the docs touched in the given scratches (`counts[i]` in
+ * scratch i: one segment, or every segment of a thread) reach, estimated from an evenly spaced
+ * sample of them (-Infinity when fewer than 4 × `keep` are touched: no pruning worth a pass).
  */
-function sampledFloor(scratch: Scratch, touchedCount: number, keep: number): number {
-  if (keep < 1 || touchedCount < 4 * keep) return Number.NEGATIVE_INFINITY;
-  const step = Math.max(1, Math.floor(touchedCount / FLOOR_SAMPLE));
-  const m = Math.floor(touchedCount / step);
-  if (scratch.sample.length < m) scratch.sample = new Float64Array(m);
-  const { sample, acc, touched } = scratch;
-  for (let i = 0; i < m; i++) sample[i] = acc[touched[i * step]];
-  const rank = Math.ceil((1.1 * keep) / step);
+export function sampledFloor(scratches: readonly Scratch[], counts: readonly number[], keep: number): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (keep < 1 || total < 4 * keep) return Number.NEGATIVE_INFINITY;
+  const step = Math.max(1, Math.floor(total / FLOOR_SAMPLE));
+  const own = scratches[0];
+  if (own.sample.length < Math.ceil(total / step) + scratches.length)
+    own.sample = new Float64Array(Math.ceil(total / step) + scratches.length);
+  const sample = own.sample;
+  let m = 0;
+  scratches.forEach((sc, j) => {
+    const { acc, touched } = sc;
+    for (let i = 0; i < counts[j]; i += step) sample[m++] = acc[touched[i]];
+  });
+  const rank = Math.ceil((1.1 * keep * m) / total);
   return rank >= m ? Number.NEGATIVE_INFINITY : selectDescending(sample, m, rank);
 }
 

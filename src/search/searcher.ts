@@ -16,7 +16,15 @@ import { IdColumn } from './id-column.js';
 import { parseQuery } from './parse-query.js';
 import { collectionStats, makePlan, type Plan } from './plan.js';
 import type { Query } from './query.js';
-import { type Resume, resetScratch, Scratch, scoreSegment } from './score-segment.js';
+import {
+  collectTouched,
+  filterMaskOf,
+  type Resume,
+  resetScratch,
+  Scratch,
+  sampledFloor,
+  scoreSegment,
+} from './score-segment.js';
 import type { ShardThreads } from './shard-threads.js';
 import { makeSnippet } from './snippet.js';
 import { TopK } from './top-k.js';
@@ -127,9 +135,19 @@ export function searchShards(
   const topk = new TopK(k, (ref) => states[Math.floor(ref / 2 ** 32)].segment.idOf(ref % 2 ** 32));
   let postings = 0;
   let matched = 0;
-  for (let s = 0; s < states.length; s++) {
+  const offerFrom = (s: number) => {
     const base = s * 2 ** 32;
     const keys = states[s].segment.idKeys();
+    // Most matches of a wide query fall below the threshold: no tie key read for them.
+    return (score: number, doc: number) => {
+      if (score >= topk.threshold) topk.offer(score, base + doc, keys[doc]);
+    };
+  };
+  // Feedback's second pass over several segments: every segment's scores are kept (the carry)
+  // anyway, so all are scored first and one floor sampled over all of them cuts the collection
+  // (a segment alone holds fewer matches than k; see score-segment's collection floor).
+  const together: { s: number; kept: { scratch: Scratch; resume: Resume; docs: number } }[] = [];
+  for (let s = 0; s < states.length; s++) {
     let own = scratch;
     let resume: Resume | undefined;
     if (use) {
@@ -151,24 +169,24 @@ export function searchShards(
         if (use.mode === 'resume') {
           resume.from = use.from;
           resume.keep = false;
+          if (states.length > 1 && plan.scoring) {
+            postings += scoreSegment(states[s], plan, own, null, resume).postings;
+            together.push({ s, kept });
+            continue;
+          }
         }
       }
     }
-    const work = scoreSegment(
-      states[s],
-      plan,
-      own,
-      (score, doc) => {
-        // Most matches of a wide query fall below the threshold: no tie key read for them.
-        if (score >= topk.threshold) topk.offer(score, base + doc, keys[doc]);
-      },
-      resume,
-      k,
-    );
+    const work = scoreSegment(states[s], plan, own, offerFrom(s), resume, k);
     // A resumed scoring resets the kept scratch: the carry no longer holds this segment.
     if (use && resume && !resume.keep) use.carry.segments.delete(states[s].seq);
     postings += work.postings;
     matched += work.matched;
+  }
+  if (together.length > 0) matched += collectTogether(states, plan, together, k, offerFrom);
+  for (const { s, kept } of together) {
+    resetScratch(kept.scratch, kept.resume.touched, kept.resume.excludedAny, kept.docs);
+    use?.carry.segments.delete(states[s].seq);
   }
   const { scores, refs, keys } = topk.drain();
   const n = scores.length;
@@ -183,6 +201,48 @@ export function searchShards(
     shardNumbers[i] = shardOf[s];
   }
   return { scores, keys, seqs, docs, shards: shardNumbers, postings, matched, segments: states.length };
+}
+
+/**
+ * Collects segments scored together (their accumulators all kept): offers the matches at or above
+ * one floor sampled over all of them, then, if fewer than `k` were, the rest. Returns the matches.
+ */
+function collectTogether(
+  states: readonly SegmentState[],
+  plan: Plan,
+  together: readonly { s: number; kept: { scratch: Scratch; resume: Resume } }[],
+  k: number,
+  offerFrom: (s: number) => (score: number, doc: number) => void,
+): number {
+  const floor = sampledFloor(
+    together.map((t) => t.kept.scratch),
+    together.map((t) => t.kept.resume.touched),
+    k,
+  );
+  const masks = together.map(({ s }) => filterMaskOf(states[s], plan));
+  let matched = 0;
+  let above = 0;
+  const pass = (below: boolean) =>
+    together.forEach(({ s, kept }, i) => {
+      const got = collectTouched(
+        states[s],
+        plan,
+        kept.scratch,
+        kept.resume.touched,
+        kept.resume.excludedAny,
+        masks[i],
+        offerFrom(s),
+        floor,
+        below,
+      );
+      if (!below) {
+        matched += got.matched;
+        above += got.above;
+      }
+    });
+  pass(false);
+  if (above < k && floor !== Number.NEGATIVE_INFINITY) pass(true);
+  return matched;
 }
 
 /** The merged ranking: hit i is row `rows[i]` of list `lists[i]`; `ids` names them. */
