@@ -145,11 +145,8 @@ export function tokenizeJson(sink: TokenSink, bytes: Uint8Array, start: number, 
       sink.pos++;
       continue;
     }
-    let slot: number;
-    if (len <= PACKED_CHARS) {
-      key[(len - 1) >> 2] = acc;
-      slot = cache.findPacked(h, len);
-    } else slot = cache.findBytes(bytes, wordStart, wordEnd, h);
+    let slot =
+      len <= PACKED_CHARS ? cache.findPacked(h, len, acc) : cache.findBytes(bytes, wordStart, wordEnd, h);
     if (slot < 0)
       slot = sink.filter.remember(decoder.decode(bytes.subarray(wordStart, wordEnd)), upper, !noStem, h);
     sink.addCached(slot, wordStart, wordEnd);

@@ -33,8 +33,8 @@ function lower(c: number): number {
 /**
  * Adds the lower-cased char `c` at index `j` of a word to the packing of its chars into `key`
  * (four to an int, the first in the low byte; see {@link AsciiTermCache.packed}): returns the int
- * being filled, and stores the one before it when `c` starts a new one. After the word's last char,
- * the caller stores the returned int at `key[(length - 1) >> 2]` (when the word is short enough).
+ * being filled, and stores the one before it when `c` starts a new one. The int returned after the
+ * word's last char is its last (see {@link AsciiTermCache.findPacked}).
  */
 export function packChar(key: Int32Array, acc: number, j: number, c: number): number {
   const r = j & 3;
@@ -93,11 +93,13 @@ export class AsciiTermCache {
 
   /**
    * The slot of the word of `len` chars (1..{@link PACKED_CHARS}) and hash `hash` that the caller
-   * packed into {@link packed}, or -1.
+   * packed into {@link packed} but for its last int, `last` (what {@link packChar} returned for the
+   * word's last char), or -1.
    */
-  findPacked(hash: number, len: number): number {
+  findPacked(hash: number, len: number, last: number): number {
     const slots = this.slots;
     const key = this.packed;
+    key[(len - 1) >> 2] = last;
     let slot = hash & this.mask;
     while (true) {
       const at = slot * STRIDE;
@@ -132,10 +134,7 @@ export class AsciiTermCache {
    * pack the others as they scan them, for {@link findPacked}).
    */
   private findBy(len: number, hash: number, codeAt: (i: number) => number): number {
-    if (len <= PACKED_CHARS) {
-      this.pack(len, codeAt);
-      return this.findPacked(hash, len);
-    }
+    if (len <= PACKED_CHARS) return this.findPacked(hash, len, this.pack(len, codeAt));
     const slots = this.slots;
     const pool = this.pool;
     let slot = hash & this.mask;
@@ -153,11 +152,14 @@ export class AsciiTermCache {
     }
   }
 
-  /** Packs the lower-cased codes `codeAt(0..len)` (len <= {@link PACKED_CHARS}) into {@link packed}. */
-  private pack(len: number, codeAt: (i: number) => number): void {
+  /**
+   * Packs the lower-cased codes `codeAt(0..len)` (len <= {@link PACKED_CHARS}) into {@link packed}
+   * but for the last int, which it returns.
+   */
+  private pack(len: number, codeAt: (i: number) => number): number {
     let acc = 0;
     for (let j = 0; j < len; j++) acc = packChar(this.packed, acc, j, lower(codeAt(j)));
-    this.packed[(len - 1) >> 2] = acc;
+    return acc;
   }
 
   /**
@@ -176,7 +178,7 @@ export class AsciiTermCache {
     this.slots[at + 1] = id;
     this.slots[at + 2] = len;
     if (len <= PACKED_CHARS) {
-      this.pack(len, (i) => key.charCodeAt(i));
+      this.packed[(len - 1) >> 2] = this.pack(len, (i) => key.charCodeAt(i));
       this.slots.set(this.packed, at + 4);
     } else {
       const keyAt = this.poolLength;

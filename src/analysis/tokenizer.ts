@@ -137,11 +137,7 @@ export function tokenize(sink: TokenSink, text: string, query: boolean): void {
         sink.pos++;
         continue;
       }
-      let slot: number;
-      if (len <= PACKED_CHARS) {
-        key[(len - 1) >> 2] = acc;
-        slot = cache.findPacked(h, len);
-      } else slot = cache.find(text, start, end, h);
+      let slot = len <= PACKED_CHARS ? cache.findPacked(h, len, acc) : cache.find(text, start, end, h);
       if (slot < 0) slot = filter.remember(text.slice(start, end), upper, !noStem, h);
       sink.addCached(slot, start, end);
     } else if (len > MAX_RAW_LENGTH) {

@@ -74,11 +74,8 @@ export interface SegmentWork {
 
 /**
  * Scores a segment and calls `collect(score, doc)` for every matching live doc that may be among
- * the best `keep` (every one when `keep` is not given): when far more docs match than `keep`, a
- * sample of their scores gives a floor that about 1.1 × `keep` of them reach, and docs below it
- * are not offered, as long as at least `keep` docs are at or above it (else they are offered after
- * all). A stage-1 top 30,000 of 300,000 matches then takes ~33,000 offers instead of ~90,000 and
- * is cut back once instead of eight times.
+ * the best `keep` (see {@link collectScored}). Without `collect`, the scores stay in `scratch` and
+ * `resume` says what was touched, for the caller to collect and reset.
  */
 export function scoreSegment(
   state: SegmentState,
@@ -178,74 +175,82 @@ export function scoreSegment(
     }
   }
 
-  if (collect === null) {
-    // Scored only: the caller collects later (collectTouched) and resets.
+  let matched = 0;
+  if (collect !== null && plan.scoring) {
+    const part = { state, scratch, touched: touchedCount, excludedAny, filterMask, collect };
+    matched = collectScored(plan, [part], keep);
+  } else if (collect !== null && filterMask) {
+    // Filters alone: every live doc that passes them, unscored.
+    for (let d = 0; d < n; d++) {
+      if (filterMask[d] !== 1 || deleted?.[d] || (excludedAny && excluded[d])) continue;
+      matched++;
+      collect(0, d);
+    }
+  }
+  if (collect === null || resume?.keep) {
+    // Kept for a later scoring (a carry's first pass), or for the caller to collect and reset.
     if (resume) {
       resume.touched = touchedCount;
       resume.excludedAny = excludedAny;
     }
-    return { postings, matched: 0 };
-  }
-  let matched = 0;
-  if (!plan.scoring) {
-    // Filters alone: every live doc that passes them, unscored.
-    if (filterMask) {
-      for (let d = 0; d < n; d++) {
-        if (filterMask[d] !== 1 || deleted?.[d] || (excludedAny && excluded[d])) continue;
-        matched++;
-        collect(0, d);
-      }
-    }
-  } else {
-    const floor =
-      keep === undefined ? Number.NEGATIVE_INFINITY : sampledFloor([scratch], [touchedCount], keep);
-    const got = collectTouched(
-      state,
-      plan,
-      scratch,
-      touchedCount,
-      excludedAny,
-      filterMask,
-      collect,
-      floor,
-      false,
-    );
-    matched = got.matched;
-    // Too few at or above the floor: the rest after all.
-    if (got.above < (keep ?? 0) && floor !== Number.NEGATIVE_INFINITY)
-      collectTouched(state, plan, scratch, touchedCount, excludedAny, filterMask, collect, floor, true);
-  }
-  if (resume?.keep) {
-    resume.touched = touchedCount;
-    resume.excludedAny = excludedAny;
     return { postings, matched };
   }
   resetScratch(scratch, touchedCount, excludedAny, n);
   return { postings, matched };
 }
 
+/** A segment scored and not collected yet: its `touched` docs' scores are in `scratch`. */
+export interface ScoredSegment {
+  state: SegmentState;
+  scratch: Scratch;
+  touched: number;
+  excludedAny: boolean;
+  /** See {@link filterMaskOf}. */
+  filterMask: Uint8Array | null;
+  collect: (score: number, doc: number) => void;
+}
+
 /**
- * Calls `collect(score, doc)` for the touched docs that match (live, not excluded, every required
- * clause, the filters): those at or above `floor` (`below` false; returns how many matched and how
- * many of them were at or above it), or only those below it (`below` true, after too few were).
+ * Calls each part's `collect(score, doc)` for its touched docs that match (live, not excluded,
+ * every required clause, the filters) and may be among the best `keep` of them all (every match
+ * when `keep` is not given): when far more docs match than `keep`, a sample of their scores gives
+ * a floor that about 1.1 × `keep` of them reach, and docs below it are not offered, as long as at
+ * least `keep` docs are at or above it (else they are offered after all). A stage-1 top 30,000 of
+ * 300,000 matches then takes ~33,000 offers instead of ~90,000 and is cut back a few times instead
+ * of eight. Returns the number of matches.
  */
-export function collectTouched(
-  state: SegmentState,
+export function collectScored(plan: Plan, parts: readonly ScoredSegment[], keep?: number): number {
+  const floor = keep === undefined ? Number.NEGATIVE_INFINITY : sampledFloor(parts, keep);
+  let matched = 0;
+  let above = 0;
+  for (const part of parts) {
+    const got = collectTouched(plan, part, floor, false);
+    matched += got.matched;
+    above += got.above;
+  }
+  // Too few at or above the floor: the rest after all.
+  if (above < (keep ?? 0) && floor !== Number.NEGATIVE_INFINITY)
+    for (const part of parts) collectTouched(plan, part, floor, true);
+  return matched;
+}
+
+/**
+ * Offers a part's matches at or above `floor` (`below` false; returns how many matched and how
+ * many of them were at or above it), or only those below it (`below` true).
+ */
+function collectTouched(
   plan: Plan,
-  scratch: Scratch,
-  touchedCount: number,
-  excludedAny: boolean,
-  filterMask: Uint8Array | null,
-  collect: (score: number, doc: number) => void,
+  part: ScoredSegment,
   floor: number,
   below: boolean,
 ): { matched: number; above: number } {
-  const { acc, must, excluded, touched } = scratch;
-  const deleted = state.deleted;
+  const { acc, must, excluded, touched } = part.scratch;
+  const { excludedAny, filterMask, collect } = part;
+  const deleted = part.state.deleted;
   const mustMask = plan.mustMask;
   let matched = 0;
   let above = 0;
-  for (let i = 0; i < touchedCount; i++) {
+  for (let i = 0; i < part.touched; i++) {
     const d = touched[i];
     if (
       !deleted?.[d] &&
@@ -363,23 +368,20 @@ function decodeSide(
 const FLOOR_SAMPLE = 16_384;
 
 /**
- * A score that about 1.1 × `keep` of the docs touched in the given scratches (`counts[i]` in
- * scratch i: one segment, or every segment of a thread) reach, estimated from an evenly spaced
+ * A score that about 1.1 × `keep` of the parts' touched docs reach, estimated from an evenly spaced
  * sample of them (-Infinity when fewer than 4 × `keep` are touched: no pruning worth a pass).
  */
-export function sampledFloor(scratches: readonly Scratch[], counts: readonly number[], keep: number): number {
-  const total = counts.reduce((a, b) => a + b, 0);
+function sampledFloor(parts: readonly ScoredSegment[], keep: number): number {
+  const total = parts.reduce((sum, p) => sum + p.touched, 0);
   if (keep < 1 || total < 4 * keep) return Number.NEGATIVE_INFINITY;
   const step = Math.max(1, Math.floor(total / FLOOR_SAMPLE));
-  const own = scratches[0];
-  if (own.sample.length < Math.ceil(total / step) + scratches.length)
-    own.sample = new Float64Array(Math.ceil(total / step) + scratches.length);
+  const room = Math.ceil(total / step) + parts.length;
+  const own = parts[0].scratch;
+  if (own.sample.length < room) own.sample = new Float64Array(room);
   const sample = own.sample;
   let m = 0;
-  scratches.forEach((sc, j) => {
-    const { acc, touched } = sc;
-    for (let i = 0; i < counts[j]; i += step) sample[m++] = acc[touched[i]];
-  });
+  for (const { scratch, touched } of parts)
+    for (let i = 0; i < touched; i += step) sample[m++] = scratch.acc[scratch.touched[i]];
   const rank = Math.ceil((1.1 * keep * m) / total);
   return rank >= m ? Number.NEGATIVE_INFINITY : selectDescending(sample, m, rank);
 }

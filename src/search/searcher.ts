@@ -17,12 +17,12 @@ import { parseQuery } from './parse-query.js';
 import { collectionStats, makePlan, type Plan } from './plan.js';
 import type { Query } from './query.js';
 import {
-  collectTouched,
+  collectScored,
   filterMaskOf,
   type Resume,
   resetScratch,
+  type ScoredSegment,
   Scratch,
-  sampledFloor,
   scoreSegment,
 } from './score-segment.js';
 import type { ShardThreads } from './shard-threads.js';
@@ -146,7 +146,7 @@ export function searchShards(
   // Feedback's second pass over several segments: every segment's scores are kept (the carry)
   // anyway, so all are scored first and one floor sampled over all of them cuts the collection
   // (a segment alone holds fewer matches than k; see score-segment's collection floor).
-  const together: { s: number; kept: { scratch: Scratch; resume: Resume; docs: number } }[] = [];
+  const parts: ScoredSegment[] = [];
   for (let s = 0; s < states.length; s++) {
     let own = scratch;
     let resume: Resume | undefined;
@@ -171,7 +171,14 @@ export function searchShards(
           resume.keep = false;
           if (states.length > 1 && plan.scoring) {
             postings += scoreSegment(states[s], plan, own, null, resume).postings;
-            together.push({ s, kept });
+            parts.push({
+              state: states[s],
+              scratch: own,
+              touched: resume.touched,
+              excludedAny: resume.excludedAny,
+              filterMask: filterMaskOf(states[s], plan),
+              collect: offerFrom(s),
+            });
             continue;
           }
         }
@@ -183,10 +190,10 @@ export function searchShards(
     postings += work.postings;
     matched += work.matched;
   }
-  if (together.length > 0) matched += collectTogether(states, plan, together, k, offerFrom);
-  for (const { s, kept } of together) {
-    resetScratch(kept.scratch, kept.resume.touched, kept.resume.excludedAny, kept.docs);
-    use?.carry.segments.delete(states[s].seq);
+  if (parts.length > 0) matched += collectScored(plan, parts, k);
+  for (const p of parts) {
+    resetScratch(p.scratch, p.touched, p.excludedAny, p.state.segment.docCount);
+    use?.carry.segments.delete(p.state.seq);
   }
   const { scores, refs, keys } = topk.drain();
   const n = scores.length;
@@ -201,48 +208,6 @@ export function searchShards(
     shardNumbers[i] = shardOf[s];
   }
   return { scores, keys, seqs, docs, shards: shardNumbers, postings, matched, segments: states.length };
-}
-
-/**
- * Collects segments scored together (their accumulators all kept): offers the matches at or above
- * one floor sampled over all of them, then, if fewer than `k` were, the rest. Returns the matches.
- */
-function collectTogether(
-  states: readonly SegmentState[],
-  plan: Plan,
-  together: readonly { s: number; kept: { scratch: Scratch; resume: Resume } }[],
-  k: number,
-  offerFrom: (s: number) => (score: number, doc: number) => void,
-): number {
-  const floor = sampledFloor(
-    together.map((t) => t.kept.scratch),
-    together.map((t) => t.kept.resume.touched),
-    k,
-  );
-  const masks = together.map(({ s }) => filterMaskOf(states[s], plan));
-  let matched = 0;
-  let above = 0;
-  const pass = (below: boolean) =>
-    together.forEach(({ s, kept }, i) => {
-      const got = collectTouched(
-        states[s],
-        plan,
-        kept.scratch,
-        kept.resume.touched,
-        kept.resume.excludedAny,
-        masks[i],
-        offerFrom(s),
-        floor,
-        below,
-      );
-      if (!below) {
-        matched += got.matched;
-        above += got.above;
-      }
-    });
-  pass(false);
-  if (above < k && floor !== Number.NEGATIVE_INFINITY) pass(true);
-  return matched;
 }
 
 /** The merged ranking: hit i is row `rows[i]` of list `lists[i]`; `ids` names them. */

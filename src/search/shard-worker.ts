@@ -11,7 +11,7 @@ import { parseSegmentHead } from '../index/segment-file.js';
 import type { SegmentState } from '../index/shard.js';
 import { computeFeatures } from './features.js';
 import { Carry, type CarryUse, searchShards } from './searcher.js';
-import type { ShardRequest, ShardSegment } from './shard-threads.js';
+import { buffersOf, type ShardRequest, type ShardSegment } from './shard-threads.js';
 
 interface Start {
   port: MessagePort;
@@ -109,10 +109,7 @@ parentPort?.once('message', ({ port, flag, fields }: Start) => {
       const hits = searchShards([{ segments }], [msg.shard], msg.plan, msg.k, use);
       if (use?.mode === 'resume') carries.delete(key);
       const { scores, keys, seqs, docs, shards: numbers } = hits;
-      // Columns may share one buffer: each is transferred once.
-      const buffers = [
-        ...new Set([scores.buffer, keys.buffer, seqs.buffer, docs.buffer, numbers.buffer]),
-      ] as ArrayBuffer[];
+      const buffers = buffersOf(scores, keys, seqs, docs, numbers);
       port.postMessage({ ok: true, hits }, buffers);
     } catch (err) {
       port.postMessage({ ok: false, error: (err as Error).message });
