@@ -207,7 +207,7 @@ describe.skipIf(!haveData)('from: and to: on real mail', () => {
       expect(r.failed).toEqual([]);
       const messages = (q: string) => {
         const docs = new Set<string>();
-        for (const h of engine.search(q, { k: 10_000 }).hits) docs.add(String(h.meta?.doc));
+        for (const h of engine.search(q, { k: 10_000 }).hits) docs.add(String(h.meta?.doc ?? h.meta?.path));
         return docs.size;
       };
       const perches = messages('from:joe@perches.com');

@@ -207,6 +207,17 @@ describe('toPassages', () => {
       text: 'Page two text.\n\nStill page two.',
       meta: { type: 'pdf', doc: 'pdf', start: 16, end: 47, page: 2 },
     });
+    // A file that is one document names itself once, in `path`; a message of an mbox keeps `doc`.
+    const file = toPassages({ id: 'a/b.pdf', text, pages, meta: { type: 'pdf', path: 'a/b.pdf' } });
+    expect(passageDocument(file[0]).meta).toEqual({
+      type: 'pdf',
+      path: 'a/b.pdf',
+      start: 0,
+      end: 14,
+      page: 1,
+    });
+    const message = toPassages({ id: 'a/box.mbox#m2', text, meta: { type: 'mail', path: 'a/box.mbox' } });
+    expect(passageDocument(message[0]).meta).toMatchObject({ path: 'a/box.mbox', doc: 'a/box.mbox#m2' });
   });
 
   it('gives a blank document no passages and rejects bad options', () => {

@@ -409,15 +409,15 @@ export function isCjk(ch: string): boolean {
 /**
  * A passage as a document to index: its id, the document's title, its text, and the document's
  * metadata plus its provenance (`doc`, `start`, `end`, `heading` joined by " > ", `page`, `line`,
- * `line-end`).
+ * `line-end`). `doc`, the source document's id, is left out when the metadata's `path` already
+ * says it (a file that is one document): a folder's passages would otherwise store the path twice,
+ * a third of their metadata. The source document is `doc ?? path`.
  */
 export function passageDocument(p: Passage): DocumentInput {
-  const meta: Record<string, MetaValue | MetaValue[]> = {
-    ...p.meta,
-    doc: p.docId,
-    start: p.start,
-    end: p.end,
-  };
+  const meta: Record<string, MetaValue | MetaValue[]> = { ...p.meta };
+  if (p.meta.path !== p.docId) meta.doc = p.docId;
+  meta.start = p.start;
+  meta.end = p.end;
   if (p.headingPath.length > 0) meta.heading = p.headingPath.join(' > ');
   if (p.page !== undefined) meta.page = p.page;
   if (p.line !== undefined) meta.line = p.line;
