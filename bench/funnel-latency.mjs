@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { speedProbe } from './lib/common.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +32,7 @@ const { loadProfiles, validateProfile, describeProfile } = await import(
 );
 const { runFunnel } = await import(new URL('funnel/runner.js', dist).href);
 
+const probeBefore = speedProbe();
 const n = Number(args.queries);
 const warmup = Number(args.warmup);
 // Sample titles from the first 64 MB of the corpus, every k-th line.
@@ -116,6 +118,10 @@ for (const [name, profile] of profiles) {
   );
 }
 await engine.close();
+const probeAfter = speedProbe();
+console.log(
+  `machine speed probe (bench/lib/common.mjs): ${probeBefore.toFixed(2)} ms before, ${probeAfter.toFixed(2)} ms after (lower is faster)`,
+);
 const target = results.find((r) => r.profile === 'default');
 if (target && docs >= 1_000_000) {
   console.log(
@@ -126,7 +132,14 @@ if (args.json)
   fs.writeFileSync(
     args.json,
     JSON.stringify(
-      { index: args.index, docs, openMs, searchThreads: Number(args['search-threads']), results },
+      {
+        index: args.index,
+        docs,
+        openMs,
+        searchThreads: Number(args['search-threads']),
+        probeMs: [probeBefore, probeAfter],
+        results,
+      },
       null,
       2,
     ),

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { speedProbe } from './lib/common.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,7 +36,11 @@ const { values: args } = parseArgs({
 const BIN = new URL('../bin/funnel.js', import.meta.url).pathname;
 const { Engine } = await import(new URL('../dist/lib.js', import.meta.url).href);
 const only = new Set(args.only.split(','));
-const results = { load: os.loadavg().map((x) => Number(x.toFixed(2))), cpus: os.cpus().length };
+const results = {
+  load: os.loadavg().map((x) => Number(x.toFixed(2))),
+  cpus: os.cpus().length,
+  probeMs: [speedProbe()],
+};
 
 /** A document id → a relative file path: its path part, made safe, with `.txt`. */
 function fileFor(id, taken) {
@@ -227,8 +232,12 @@ if (only.has('watch')) {
 }
 
 results.loadAfter = os.loadavg().map((x) => Number(x.toFixed(2)));
+results.probeMs.push(speedProbe());
 if (args.json) fs.writeFileSync(args.json, JSON.stringify(results, null, 2));
 console.log(
   `load average before ${results.load.join(' ')}, after ${results.loadAfter.join(' ')} (${results.cpus} cores)`,
+);
+console.log(
+  `machine speed probe (bench/lib/common.mjs): ${results.probeMs.map((x) => x.toFixed(2)).join(' ms before, ')} ms after (lower is faster)`,
 );
 fs.rmSync(tmp, { recursive: true, force: true });
