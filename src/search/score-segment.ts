@@ -248,6 +248,23 @@ function collectTouched(
   const { excludedAny, filterMask, collect } = part;
   const deleted = part.state.deleted;
   const mustMask = plan.mustMask;
+  const docCount = part.state.segment.docCount;
+  const dense = isDense(part.touched, docCount);
+  const plain = deleted === null && !excludedAny && mustMask === 0 && filterMask === null;
+  // Every touched doc matches, and one that was not touched scores 0, below a positive floor: a
+  // scan in doc order that branches only on the floor (taken by a tenth of them), see DENSE.
+  if (dense && plain && !below && floor > 0) {
+    const { acc } = part.scratch;
+    let above = 0;
+    for (let d = 0; d < docCount; d++) {
+      const score = acc[d];
+      if (score >= floor) {
+        above++;
+        collect(score, d);
+      }
+    }
+    return { matched: part.touched, above };
+  }
   let matched = 0;
   let above = 0;
   for (let i = 0; i < part.touched; i++) {
@@ -386,9 +403,30 @@ function sampledFloor(parts: readonly ScoredSegment[], keep: number): number {
   return rank >= m ? Number.NEGATIVE_INFINITY : selectDescending(sample, m, rank);
 }
 
+/**
+ * A scoring that touched more than this share of a segment's docs is dense: collecting reads its
+ * scores in doc order (a scan with a cached, prefetched stride) and resetting zeroes whole arrays,
+ * instead of going through the touched list, whose docs come in the order clauses first reached
+ * them: scattered reads of a 4 MB accumulator, each a likely cache and TLB miss. A feedback query
+ * touches ~60% of a segment.
+ */
+const DENSE = 1 / 8;
+
+function isDense(touchedCount: number, docCount: number): boolean {
+  return touchedCount > docCount * DENSE;
+}
+
 /** Zeroes what a scoring touched (the touched docs, and the exclusions if any). */
 export function resetScratch(scratch: Scratch, touchedCount: number, excludedAny: boolean, n: number): void {
   const { acc, seen, must, touched, excluded } = scratch;
+  if (excludedAny) excluded.fill(0, 0, n);
+  if (isDense(touchedCount, n)) {
+    if (scratch.mustUsed) must.fill(0, 0, n);
+    scratch.mustUsed = false;
+    acc.fill(0, 0, n);
+    seen.fill(0, 0, n);
+    return;
+  }
   if (scratch.mustUsed) {
     for (let i = 0; i < touchedCount; i++) must[touched[i]] = 0;
     scratch.mustUsed = false;
@@ -398,7 +436,6 @@ export function resetScratch(scratch: Scratch, touchedCount: number, excludedAny
     acc[d] = 0;
     seen[d] = 0;
   }
-  if (excludedAny) excluded.fill(0, 0, n);
 }
 
 /** Where a scoring of one segment resumes (see the module doc). */
