@@ -20,7 +20,7 @@ afterAll(async () => {
 
 function top(query: string, k: number, engine = e) {
   const r = engine.retrieve(query, k);
-  return { ids: r.refs.ids.toArray(), scores: Array.from(r.refs.scores) };
+  return { ids: r.refs.ids.toArray(), scores: Array.from(r.refs.scores), matched: r.work.matched };
 }
 
 describe('collection floor', () => {
@@ -39,8 +39,9 @@ describe('collection floor', () => {
     for (const q of queries) {
       const all = top(q, 1_000_000);
       expect(all.ids.length).toBeGreaterThan(20);
+      expect(all.matched).toBe(all.ids.length);
       for (const k of [1, 5, 37, 100, 250]) {
-        const want = { ids: all.ids.slice(0, k), scores: all.scores.slice(0, k) };
+        const want = { ids: all.ids.slice(0, k), scores: all.scores.slice(0, k), matched: all.matched };
         expect(top(q, k), `${q} k=${k}`).toEqual(want);
       }
     }
@@ -52,7 +53,7 @@ describe('collection floor', () => {
       const all = top(q, 1_000_000, clean);
       expect(all.ids.length).toBeGreaterThan(1000);
       for (const k of [1, 5, 37, 100, 250]) {
-        const want = { ids: all.ids.slice(0, k), scores: all.scores.slice(0, k) };
+        const want = { ids: all.ids.slice(0, k), scores: all.scores.slice(0, k), matched: all.matched };
         expect(top(q, k, clean), `${q} k=${k}`).toEqual(want);
       }
     }

@@ -249,21 +249,31 @@ function collectTouched(
   const deleted = part.state.deleted;
   const mustMask = plan.mustMask;
   const docCount = part.state.segment.docCount;
-  const dense = isDense(part.touched, docCount);
-  const plain = deleted === null && !excludedAny && mustMask === 0 && filterMask === null;
-  // Every touched doc matches, and one that was not touched scores 0, below a positive floor: a
-  // scan in doc order that branches only on the floor (taken by a tenth of them), see DENSE.
-  if (dense && plain && !below && floor > 0) {
-    const { acc } = part.scratch;
+  // A touched doc matches unless deleted (no required or excluded terms, no filters), and one that
+  // was not touched scores 0, below a positive floor: a scan in doc order that branches on the
+  // floor (taken by a tenth of the docs), see DENSE.
+  if (
+    isDense(part.touched, docCount) &&
+    !below &&
+    floor > 0 &&
+    !excludedAny &&
+    mustMask === 0 &&
+    filterMask === null
+  ) {
     let above = 0;
     for (let d = 0; d < docCount; d++) {
       const score = acc[d];
-      if (score >= floor) {
+      if (score >= floor && (deleted === null || deleted[d] === 0)) {
         above++;
         collect(score, d);
       }
     }
-    return { matched: part.touched, above };
+    let matched = part.touched;
+    if (deleted !== null) {
+      const { seen } = part.scratch;
+      for (let d = 0; d < docCount; d++) matched -= seen[d] & deleted[d];
+    }
+    return { matched, above };
   }
   let matched = 0;
   let above = 0;
