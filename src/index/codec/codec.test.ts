@@ -5,7 +5,7 @@ import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { crc32, crc32Js } from './crc32.js';
 import { decodeFieldNorm, encodeFieldNorm, FIELD_NORM_EXACT_BELOW } from './field-norm.js';
-import { decodeChunk, PositionsReader, PostingsCursor, writeDocFreq } from './postings.js';
+import { decodeChunk, PositionsReader, PostingsCursor, skipVarints, writeDocFreq } from './postings.js';
 
 describe('varint', () => {
   it('round-trips any non-negative safe integer', () => {
@@ -118,6 +118,32 @@ describe('postings', () => {
         });
         expect(cursor.next()).toBe(false);
       }),
+    );
+  });
+});
+
+describe('skipVarints', () => {
+  it('ends where passing the varints one byte at a time ends', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.nat({ max: 40 }), { minLength: 1, maxLength: 50 }),
+        (values, steps) => {
+          const out = new ByteWriter();
+          for (const v of values) out.writeVarint(v % 3 === 0 ? v : v % 300); // one to five bytes
+          const bytes = out.finish();
+          let p = 0;
+          let left = values.length;
+          for (const step of steps) {
+            const n = Math.min(step, left);
+            let q = p;
+            for (let i = 0; i < n; i++) while (bytes[q++] >= 0x80);
+            p = skipVarints(bytes, p, n);
+            expect(p).toBe(q);
+            left -= n;
+          }
+        },
+      ),
     );
   });
 });
