@@ -1,0 +1,98 @@
+// Interleaved A/B of two builds' funnels on one index, in one process: per query, the two engines
+// answer one after the other, alternating which goes first, so both see the same machine state
+// (this machine switches between two speeds within seconds; runs minutes apart do not compare).
+// Prints per profile the median latency of each build, its stages' medians and the ratio B/A.
+//
+// Usage: node bench/ab-funnel.mjs --a <old checkout> --b <new checkout> --index <dir> --corpus <jsonl>
+//          [--profiles default,bm25-30000] [--queries 45] [--words 4]
+// A checkout is a folder with `npm run build` done: its dist/ and models/ are used (e.g.
+// `git worktree add /tmp/old <rev> && (cd /tmp/old && npm ci && npm run build)`). Queries are the
+// first `--words` words of the titles of corpus lines spread over its first 64 MB, as in
+// funnel-latency.mjs; the first five of the first round are a warm-up and not counted.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    a: { type: 'string' },
+    b: { type: 'string' },
+    index: { type: 'string' },
+    corpus: { type: 'string' },
+    profiles: { type: 'string', default: 'default,bm25-30000' },
+    queries: { type: 'string', default: '45' },
+    words: { type: 'string', default: '4' },
+  },
+});
+if (!args.a || !args.b || !args.index || !args.corpus)
+  throw new Error('usage: ab-funnel.mjs --a <checkout> --b <checkout> --index <dir> --corpus <jsonl>');
+
+/** A build's engine, profiles and funnel runner, from its checkout. */
+async function load(dir) {
+  for (const need of ['dist/engine.js', 'models/ltr.json']) {
+    if (!fs.existsSync(path.join(dir, need))) throw new Error(`${dir}: no ${need} (run npm run build there)`);
+  }
+  const at = (file) => new URL(`file://${path.resolve(dir, 'dist', file)}`).href;
+  const { Engine } = await import(at('engine.js'));
+  return {
+    engine: await Engine.open(args.index, { readOnly: true }),
+    profiles: await import(at('funnel/profile.js')),
+    runFunnel: (await import(at('funnel/runner.js'))).runFunnel,
+  };
+}
+
+const builds = { A: await load(args.a), B: await load(args.b) };
+const n = Number(args.queries);
+const fd = fs.openSync(args.corpus, 'r');
+const buf = Buffer.alloc(64 << 20);
+const lines = buf
+  .subarray(0, fs.readSync(fd, buf, 0, buf.length, 0))
+  .toString('utf8')
+  .split('\n')
+  .slice(0, -1);
+fs.closeSync(fd);
+const queries = [];
+const step = Math.max(1, Math.floor(lines.length / n));
+for (let i = 0; i < lines.length && queries.length < n; i += step) {
+  const q = (JSON.parse(lines[i]).title ?? '').split(/\s+/).slice(0, Number(args.words)).join(' ');
+  if (q.trim()) queries.push(q);
+}
+
+/** A profile by name: a built-in one, or `bm25-<width>` (BM25 to that width, then the ranker). */
+function profile(build, name) {
+  const width = /^bm25-(\d+)$/.exec(name);
+  if (!width) return build.profiles.loadProfiles().get(name);
+  const stages = [
+    { kind: 'retrieve', model: 'bm25', keep: Number(width[1]) },
+    { kind: 'rerank', model: 'ltr', keep: 117 },
+  ];
+  return build.profiles.validateProfile({ stages }, name);
+}
+
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+for (const name of args.profiles.split(',')) {
+  const profiles = { A: profile(builds.A, name), B: profile(builds.B, name) };
+  if (!profiles.A || !profiles.B) throw new Error(`no profile ${name} in both builds`);
+  const times = { A: [], B: [] };
+  const stages = { A: [], B: [] };
+  for (let round = 0; round < 2; round++) {
+    for (const [i, q] of queries.entries()) {
+      for (const k of (i + round) % 2 ? ['A', 'B'] : ['B', 'A']) {
+        const { engine, runFunnel } = builds[k];
+        const r = await runFunnel(engine, profiles[k], q, { noRead: true });
+        if (round === 0 && i < 5) continue;
+        times[k].push(r.ms);
+        r.trace.forEach((t, j) => {
+          stages[k][j] ??= [];
+          stages[k][j].push(t.ms);
+        });
+      }
+    }
+  }
+  const show = (k) =>
+    `p50 ${median(times[k]).toFixed(1)} ms [stages ${stages[k].map((a) => median(a).toFixed(1)).join(' | ')}]`;
+  console.log(
+    `${name.padEnd(12)} A ${show('A')}  B ${show('B')}  B/A ${(median(times.B) / median(times.A)).toFixed(3)}`,
+  );
+}
+for (const b of Object.values(builds)) await b.engine.close();
