@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchProfile, corpusHead, titleQueries } from './lib/funnel.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,36 +44,13 @@ async function load(dir) {
 
 const builds = { A: await load(args.a), B: await load(args.b) };
 const n = Number(args.queries);
-const fd = fs.openSync(args.corpus, 'r');
-const buf = Buffer.alloc(64 << 20);
-const lines = buf
-  .subarray(0, fs.readSync(fd, buf, 0, buf.length, 0))
-  .toString('utf8')
-  .split('\n')
-  .slice(0, -1);
-fs.closeSync(fd);
-const queries = [];
+const lines = corpusHead(args.corpus);
 const step = Math.max(1, Math.floor(lines.length / n));
-for (let i = 0; i < lines.length && queries.length < n; i += step) {
-  const q = (JSON.parse(lines[i]).title ?? '').split(/\s+/).slice(0, Number(args.words)).join(' ');
-  if (q.trim()) queries.push(q);
-}
-
-/** A profile by name: a built-in one, or `bm25-<width>` (BM25 to that width, then the ranker). */
-function profile(build, name) {
-  const width = /^bm25-(\d+)$/.exec(name);
-  if (!width) return build.profiles.loadProfiles().get(name);
-  const stages = [
-    { kind: 'retrieve', model: 'bm25', keep: Number(width[1]) },
-    { kind: 'rerank', model: 'ltr', keep: 117 },
-  ];
-  return build.profiles.validateProfile({ stages }, name);
-}
+const queries = titleQueries(lines, { count: n, words: Number(args.words), step });
 
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 for (const name of args.profiles.split(',')) {
-  const profiles = { A: profile(builds.A, name), B: profile(builds.B, name) };
-  if (!profiles.A || !profiles.B) throw new Error(`no profile ${name} in both builds`);
+  const profiles = { A: benchProfile(builds.A.profiles, name), B: benchProfile(builds.B.profiles, name) };
   const times = { A: [], B: [] };
   const stages = { A: [], B: [] };
   for (let round = 0; round < 2; round++) {

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { speedProbe } from './lib/common.mjs';
+import { probeLine, speedProbe } from './lib/common.mjs';
+import { benchProfile, corpusHead, titleQueries } from './lib/funnel.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,45 +28,19 @@ if (!args.index || !args.corpus)
   throw new Error('usage: funnel-latency.mjs --index <dir> --corpus <corpus.jsonl>');
 const dist = new URL('../dist/', import.meta.url);
 const { Engine } = await import(new URL('engine.js', dist).href);
-const { loadProfiles, validateProfile, describeProfile } = await import(
-  new URL('funnel/profile.js', dist).href
-);
+const profileModule = await import(new URL('funnel/profile.js', dist).href);
 const { runFunnel } = await import(new URL('funnel/runner.js', dist).href);
 
 const probeBefore = speedProbe();
 const n = Number(args.queries);
 const warmup = Number(args.warmup);
-// Sample titles from the first 64 MB of the corpus, every k-th line.
-const fd = fs.openSync(args.corpus, 'r');
-const buf = Buffer.alloc(64 << 20);
-const head = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-fs.closeSync(fd);
-const lines = head.split('\n').slice(0, -1);
+// Titles from the first 64 MB of the corpus, every step-th line: measured queries, and others
+// (half a step further on) to warm up with.
+const lines = corpusHead(args.corpus);
 const step = Math.max(2, Math.floor(lines.length / (n + warmup)));
-/** Queries from every `step`-th line from `offset` on: measured ones, and others to warm up with. */
-function sample(count, offset) {
-  const out = [];
-  for (let i = offset; i < lines.length && out.length < count; i += step) {
-    const title = JSON.parse(lines[i]).title ?? '';
-    const q = title.split(/\s+/).slice(0, Number(args.words)).join(' ');
-    if (q.trim()) out.push(q);
-  }
-  return out;
-}
-const queries = sample(n, 0);
-const warmups = sample(warmup, Math.floor(step / 2));
-
-const builtIn = loadProfiles();
-const named = {
-  'bm25-30000': [
-    { kind: 'retrieve', model: 'bm25', keep: 30_000 },
-    { kind: 'rerank', model: 'ltr', keep: 117 },
-  ],
-  'bm25-1000': [
-    { kind: 'retrieve', model: 'bm25', keep: 1000 },
-    { kind: 'rerank', model: 'ltr', keep: 117 },
-  ],
-};
+const words = Number(args.words);
+const queries = titleQueries(lines, { count: n, words, step });
+const warmups = titleQueries(lines, { count: warmup, words, step, offset: Math.floor(step / 2) });
 const t0 = performance.now();
 const engine = await Engine.open(args.index, {
   readOnly: true,
@@ -77,9 +52,7 @@ console.log(
   `index ${args.index}: ${docs.toLocaleString()} docs, opened in ${(openMs / 1000).toFixed(1)} s; ${engine.searchThreads} search thread(s)`,
 );
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
-const profiles = args.profiles
-  .split(',')
-  .map((name) => [name, builtIn.get(name) ?? validateProfile({ stages: named[name] }, name)]);
+const profiles = args.profiles.split(',').map((name) => [name, benchProfile(profileModule, name)]);
 // Warm-up: other queries through every profile first. The first queries after opening pay for
 // compiling the code, for the search threads' first look at their shards and for per-segment
 // caches (ids, tie keys, score scratch); that is start-up, reported apart, not the steady state.
@@ -104,7 +77,7 @@ for (const [name, profile] of profiles) {
   }
   const row = {
     profile: name,
-    funnel: describeProfile(profile),
+    funnel: profileModule.describeProfile(profile),
     p50: pct(total, 0.5),
     p95: pct(total, 0.95),
     stages: Object.fromEntries(Object.entries(perStage).map(([s, a]) => [s, pct(a, 0.5)])),
@@ -119,9 +92,7 @@ for (const [name, profile] of profiles) {
 }
 await engine.close();
 const probeAfter = speedProbe();
-console.log(
-  `machine speed probe (bench/lib/common.mjs): ${probeBefore.toFixed(2)} ms before, ${probeAfter.toFixed(2)} ms after (lower is faster)`,
-);
+console.log(probeLine(probeBefore, probeAfter));
 const target = results.find((r) => r.profile === 'default');
 if (target && docs >= 1_000_000) {
   console.log(

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { speedProbe } from './lib/common.mjs';
+import { probeLine, speedProbe } from './lib/common.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -237,7 +237,5 @@ if (args.json) fs.writeFileSync(args.json, JSON.stringify(results, null, 2));
 console.log(
   `load average before ${results.load.join(' ')}, after ${results.loadAfter.join(' ')} (${results.cpus} cores)`,
 );
-console.log(
-  `machine speed probe (bench/lib/common.mjs): ${results.probeMs.map((x) => x.toFixed(2)).join(' ms before, ')} ms after (lower is faster)`,
-);
+console.log(probeLine(...results.probeMs));
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../src/engine.js';
-import { randomDocs, tempDir } from './helpers.js';
+import type { Engine } from '../src/engine.js';
+import { randomIndex } from './helpers.js';
 
 // Collection statistics (document count, lengths, document frequencies) are kept while the
 // index's segments stay the same (search/plan's collectionStats). They must be renewed as soon as
 // the segments change: an added document, a deletion merged away.
 let e: Engine;
 beforeAll(async () => {
-  e = await Engine.open(tempDir(), { shards: 2 });
-  for (const d of randomDocs(400, 5)) e.add(d);
-  await e.commit();
+  e = await randomIndex({ count: 400, seed: 5, committed: 400 });
 });
 afterAll(async () => {
   await e.close({ commit: false });

@@ -427,3 +427,8 @@ export function speedProbe() {
 
 /** What the probe's loops computed, kept so that they cannot be optimized away. */
 export let probeResult = 0;
+
+/** The line that reports speed probes taken before and after a run. */
+export function probeLine(before, after) {
+  return `machine speed probe (bench/lib/common.mjs): ${before.toFixed(2)} ms before, ${after.toFixed(2)} ms after (lower is faster)`;
+}

@@ -87,16 +87,19 @@ export function rankOrder(scores: Float64Array, keys: Float64Array, n: number): 
 /** Sorts a run of rows of one high half by (low half, key, row) ascending. */
 function byLowThenKey(run: Int32Array, lo: Uint32Array, keys: Float64Array, rows: Int32Array): void {
   const m = run.length;
+  if (m <= 16) {
+    insertionByLowKey(run, lo, keys);
+    return;
+  }
   const first = lo[run[0]];
   let mixed = false;
   for (let i = 1; i < m && !mixed; i++) mixed = lo[run[i]] !== first;
-  if (mixed && m <= 16) insertionByLowKey(run, lo, keys);
-  else if (mixed) {
+  if (!mixed) packedByKey(run, keys, work.f64, rows);
+  else {
     // Many scores within 2^-20 of each other and not all equal: rare, so a comparator sort will do.
     const sorted = Array.from(run).sort((a, b) => lo[a] - lo[b] || keys[a] - keys[b] || a - b);
     run.set(sorted);
-  } else if (m > 16) packedByKey(run, keys, work.f64, rows);
-  else insertionByKey(run, keys);
+  }
 }
 
 /**
