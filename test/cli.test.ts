@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makePdf } from '../src/ingest/testing/make-pdf.js';
+import { writeTinyGguf } from '../src/reader/testing/tiny-gguf.js';
 import { tempDir } from './helpers.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
@@ -32,6 +33,55 @@ describe('funnel CLI', () => {
     // Indexing again updates in place.
     funnel('index', path.join(FIXTURES, 'notes'), '--index', index);
     expect(JSON.parse(funnel('stats', '--index', index, '--json').stdout).docs).toBe(3);
+  });
+
+  it('reads with a local GGUF model (--profile local), streaming its answer and checking its citation', () => {
+    const index = path.join(tempDir(), 'idx');
+    funnel('index', path.join(FIXTURES, 'notes'), '--index', index);
+    const model = path.join(tempDir(), 'tiny.gguf');
+    writeTinyGguf(model, [
+      'Feed',
+      '▁the▁starter',
+      '▁[1]',
+      '.\nCITATIONS:▁[{"passage":▁1,▁"quote":▁"',
+      'Feed▁the▁starter▁the▁night▁before▁baking',
+      '"}]',
+    ]);
+    const ask = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, 'ask', 'how do I keep a sourdough starter alive?', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, FUNNEL_GGUF_MODEL: model },
+      });
+    const a = ask('--index', index, '--profile', 'local');
+    expect(a.status).toBe(0);
+    expect(a.stdout).toMatch(/^Feed the starter \[1\]\./);
+    expect(a.stdout).toContain('sub/bread.txt');
+    const j = JSON.parse(ask('--index', index, '--profile', 'local', '--json').stdout);
+    expect(j.funnel).toBe('bm25+prf ─30000→ ltr ─117→ gguf');
+    expect(j.trace.map((t: { stage: string; status: string }) => `${t.stage} ${t.status}`)).toEqual([
+      '1:bm25+prf ok',
+      '2:ltr ok',
+      '3:gguf ok',
+    ]);
+    expect(j.answer.citations).toHaveLength(1);
+    expect(j.answer.citations[0]).toMatchObject({
+      quote: 'Feed the starter the night before baking',
+      docId: expect.stringMatching(/^sub\/bread\.txt#/),
+    });
+    // Without a model file the reader falls back to the extractive one, and the trace says why.
+    const none = JSON.parse(
+      spawnSync(
+        process.execPath,
+        [BIN, 'ask', 'sourdough', '--index', index, '--profile', 'local', '--json'],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, FUNNEL_GGUF_MODEL: path.join(tempDir(), 'gone.gguf') },
+        },
+      ).stdout,
+    );
+    expect(none.trace[2]).toMatchObject({ status: 'failed', notes: { fallback: 'extractive' } });
+    expect(none.trace[2].error).toMatch(/gone\.gguf: no such model file/);
+    expect(none.answer.citations.length).toBeGreaterThan(0);
   });
 
   it('asks a question through the funnel, lists profiles and explains a ranking', () => {

@@ -12,7 +12,7 @@ export type StageKind = 'retrieve' | 'rerank' | 'read';
 
 export interface StageSpec {
   kind: StageKind;
-  /** Which implementation, e.g. 'bm25', 'bm25+expand', 'ltr', 'extractive', 'llm'. */
+  /** Which implementation, e.g. 'bm25', 'bm25+expand', 'ltr', 'extractive', 'llm', 'gguf'. */
   model: string;
   /** Candidates passed on (retrieve, rerank); a reader reads at most this many passages. */
   keep: number;
@@ -32,7 +32,7 @@ export interface Profile {
 export const STAGE_MODELS: Record<StageKind, readonly string[]> = {
   retrieve: ['bm25', 'bm25+expand', 'bm25+prf', 'bm25+expand+prf', 'bm25+hop', 'bm25+prf+hop'],
   rerank: ['ltr', 'embed', 'rerank-api', 'llm-rerank'],
-  read: ['extractive', 'llm', 'none'],
+  read: ['extractive', 'llm', 'gguf', 'none'],
 };
 
 const DEFAULT_BUDGET_MS: Record<StageKind, number> = { retrieve: 5_000, rerank: 5_000, read: 120_000 };
@@ -76,6 +76,16 @@ const BUILTIN: { name: string; description: string; stages: RawStage[] }[] = [
       { kind: 'retrieve', model: 'bm25+prf', keep: 30_000 },
       { kind: 'rerank', model: 'ltr', keep: 117 },
       { kind: 'read', model: 'llm', keep: 117 },
+    ],
+  },
+  {
+    name: 'local',
+    description:
+      'the default funnel read by a local GGUF model in this process (FUNNEL_GGUF_MODEL; needs node-llama-cpp)',
+    stages: [
+      { kind: 'retrieve', model: 'bm25+prf', keep: 30_000 },
+      { kind: 'rerank', model: 'ltr', keep: 117 },
+      { kind: 'read', model: 'gguf', keep: 117 },
     ],
   },
 ];

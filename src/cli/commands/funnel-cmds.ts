@@ -57,7 +57,7 @@ export function register(program: Command): void {
     .action(async (question: string, flags: AskFlags) => {
       const profile = pickProfile(flags.profile, flags.config);
       const engine = await Engine.open(flags.index, { readOnly: true });
-      const stream = !flags.json && profile.stages.some((s) => s.model === 'llm');
+      const stream = !flags.json && profile.stages.some((s) => s.model === 'llm' || s.model === 'gguf');
       const r = await runFunnel(engine, profile, question, {
         onText: stream ? (d) => process.stdout.write(d) : undefined,
       });

@@ -2,11 +2,13 @@
  * @module funnel/stages/read
  * Stage 3: the reader reads the top passages and answers with verified citations: the extractive
  * reader by default, an OpenAI-compatible chat model with `llm` (settings from the stage options or
- * FUNNEL_LLM_BASE_URL / FUNNEL_LLM_MODEL / FUNNEL_LLM_API_KEY). Citations are checked against the
- * stored document text.
+ * FUNNEL_LLM_BASE_URL / FUNNEL_LLM_MODEL / FUNNEL_LLM_API_KEY), or a local GGUF model with `gguf`
+ * (`modelPath`, else FUNNEL_GGUF_MODEL; `contextSize`, `temperature`). Citations are checked against
+ * the stored document text.
  */
 
 import { ExtractiveReader } from '../../reader/extractive-reader.js';
+import { LlamaCppClient } from '../../reader/llama-cpp-client.js';
 import { LlmReader } from '../../reader/llm-reader.js';
 import { OpenAIClient } from '../../reader/openai-client.js';
 import type { Passage, Reader, ReadResult } from '../../reader/types.js';
@@ -23,19 +25,24 @@ export class ReaderStage implements ReadStage {
     const documentText = (id: string) => engine.get(id)?.text;
     const terms = new Set(ctx.query.clauses.filter((c) => c.occur !== 'mustNot').flatMap((c) => c.terms));
     const passages = toPassages(engine, input, terms, this.spec.keep);
-    const reader = this.reader(documentText);
+    const { reader, close } = this.reader(documentText);
     const search = async (q: string): Promise<Passage[]> => {
       const r = engine.retrieve(q, 10);
       const found = CandidateSet.fromRefs(r.refs).toArray();
       const qTerms = new Set(r.query.clauses.flatMap((c) => c.terms));
       return toPassages(engine, found, qTerms, 10);
     };
-    const result = await reader.read(ctx.question, passages, {
-      signal: ctx.signal,
-      onText: ctx.onText,
-      search,
-      maxRounds: typeof this.spec.options.maxRounds === 'number' ? this.spec.options.maxRounds : 3,
-    });
+    let result: ReadResult;
+    try {
+      result = await reader.read(ctx.question, passages, {
+        signal: ctx.signal,
+        onText: ctx.onText,
+        search,
+        maxRounds: typeof this.spec.options.maxRounds === 'number' ? this.spec.options.maxRounds : 3,
+      });
+    } finally {
+      await close?.();
+    }
     ctx.trace.work.passages = passages.length;
     ctx.trace.work.tokensRead = result.rounds.reduce((s, r) => s + r.tokensRead, 0);
     ctx.trace.work.citations = result.citations.length;
@@ -44,18 +51,32 @@ export class ReaderStage implements ReadStage {
     return result;
   }
 
-  private reader(documentText: (id: string) => string | undefined): Reader {
+  /** The stage's reader, and what frees its resources once it has read (a local model's context). */
+  private reader(documentText: (id: string) => string | undefined): {
+    reader: Reader;
+    close?: () => Promise<void>;
+  } {
     const o = this.spec.options;
     if (this.spec.model === 'llm') {
       const client = new OpenAIClient({
         baseUrl: typeof o.baseUrl === 'string' ? o.baseUrl : undefined,
         model: typeof o.model === 'string' ? o.model : undefined,
       });
-      return new LlmReader({ client, documentText });
+      return { reader: new LlmReader({ client, documentText }) };
     }
-    return new ExtractiveReader({
-      documentText,
-      sentences: typeof o.sentences === 'number' ? o.sentences : 3,
-    });
+    if (this.spec.model === 'gguf') {
+      const client = new LlamaCppClient({
+        modelPath: typeof o.modelPath === 'string' ? o.modelPath : undefined,
+        contextSize: typeof o.contextSize === 'number' ? o.contextSize : undefined,
+        temperature: typeof o.temperature === 'number' ? o.temperature : undefined,
+      });
+      return { reader: new LlmReader({ client, documentText }), close: () => client.close() };
+    }
+    return {
+      reader: new ExtractiveReader({
+        documentText,
+        sentences: typeof o.sentences === 'number' ? o.sentences : 3,
+      }),
+    };
   }
 }
