@@ -31,7 +31,7 @@ export interface Profile {
 /** Models each kind of stage knows; a profile naming another is rejected on load. */
 export const STAGE_MODELS: Record<StageKind, readonly string[]> = {
   retrieve: ['bm25', 'bm25+expand', 'bm25+prf', 'bm25+expand+prf', 'bm25+hop', 'bm25+prf+hop'],
-  rerank: ['ltr', 'embed', 'rerank-api', 'llm-rerank'],
+  rerank: ['ltr', 'embed', 'rerank-api', 'llm-rerank', 'onnx-rerank', 'onnx-embed'],
   read: ['extractive', 'llm', 'gguf', 'none'],
 };
 

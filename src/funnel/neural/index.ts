@@ -1,8 +1,9 @@
 /**
  * @module funnel/neural
- * Neural rerank models behind the RankStage interface, each over HTTP: `embed` (an
- * OpenAI-compatible embeddings endpoint, cosine), `rerank-api` (a cross-encoder `/rerank`
- * endpoint), `llm-rerank` (listwise, a chat model). See README.md in this folder.
+ * Neural rerank models behind the RankStage interface: over HTTP, `embed` (an OpenAI-compatible
+ * embeddings endpoint, cosine), `rerank-api` (a cross-encoder `/rerank` endpoint), `llm-rerank`
+ * (listwise, a chat model); in this process, `onnx-rerank` and `onnx-embed` (a local ONNX model
+ * folder through transformers.js). See README.md in this folder.
  */
 
 import { InvalidArgumentError } from '../../errors.js';
@@ -11,15 +12,23 @@ import type { StageSpec } from '../profile.js';
 import type { ObjectRankStage, RankStage } from '../types.js';
 import { EmbedStage } from './embed.js';
 import { LlmRerankStage } from './llm-rerank.js';
+import { OnnxEmbedStage, OnnxRerankStage } from './onnx.js';
 import { RerankApiStage } from './rerank-api.js';
 
 export { cosine, EmbedStage } from './embed.js';
 export { ModelEndpointError } from './http.js';
 export { LlmRerankStage, parsePermutation } from './llm-rerank.js';
+export { OnnxEmbedStage, OnnxRerankStage } from './onnx.js';
 export { RerankApiStage } from './rerank-api.js';
 
 /** The rerank models of this folder, as profiles name them. */
-export const NEURAL_RERANK_MODELS = ['embed', 'rerank-api', 'llm-rerank'] as const;
+export const NEURAL_RERANK_MODELS = [
+  'embed',
+  'rerank-api',
+  'llm-rerank',
+  'onnx-rerank',
+  'onnx-embed',
+] as const;
 
 /** Whether `spec` names a rerank model of this folder. */
 export function isNeuralModel(spec: StageSpec): boolean {
@@ -35,6 +44,10 @@ export function neuralStage(spec: StageSpec): RankStage {
       return onObjects(new RerankApiStage(spec));
     case 'llm-rerank':
       return onObjects(new LlmRerankStage(spec));
+    case 'onnx-rerank':
+      return onObjects(new OnnxRerankStage(spec));
+    case 'onnx-embed':
+      return onObjects(new OnnxEmbedStage(spec));
     default:
       throw new InvalidArgumentError(`no neural rerank model ${JSON.stringify(spec.model)}`);
   }
