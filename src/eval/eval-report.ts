@@ -48,6 +48,21 @@ export function stageTable(c: CollectionEval): Table {
   };
 }
 
+/**
+ * A line per stage that failed or ran over its budget in some queries: its rows then show the
+ * previous stage's order, which a reader of the table must know.
+ */
+export function degradedNotes(c: CollectionEval): string[] {
+  const notes: string[] = [];
+  for (const p of c.profiles)
+    for (const s of p.stages)
+      if (s.degraded > 0)
+        notes.push(
+          `${c.name}: ${p.profile} ${s.stage} failed or ran over its budget in ${s.degraded} queries (its input order was passed on)${s.error ? `: ${s.error}` : ''}`,
+        );
+  return notes;
+}
+
 /** One row per collection and a mean row; per profile the final ranking's metrics. */
 export function collectionsTable(results: readonly CollectionEval[]): Table {
   const all = [...results, meanOverCollections(results)];

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProfiles } from '../funnel/profile.js';
+import { loadProfiles, validateProfile } from '../funnel/profile.js';
 import { evaluateCollection, meanOverCollections } from './collection-eval.js';
 import { checkCollection, listCollections } from './collections.js';
-import { collectionsTable, stageTable } from './eval-report.js';
+import { collectionsTable, degradedNotes, stageTable } from './eval-report.js';
 import { percentile } from './percentile.js';
 import { formatTable } from './table.js';
 
@@ -85,6 +85,29 @@ describe('evaluateCollection', () => {
     const all = collectionsTable([r, r]);
     expect(all.rows.map((row) => row[0])).toEqual(['fruit', 'fruit', 'mean of 2']);
     expect(meanOverCollections([r, r]).profiles[0].stages[0].metrics!.ndcg10).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('says when a stage failed and its rows show the order before it', async () => {
+    const root = tmp();
+    const dir = writeCollection(root);
+    const broken = validateProfile(
+      {
+        stages: [
+          { kind: 'retrieve', model: 'bm25', keep: 10 },
+          { kind: 'rerank', model: 'ltr', keep: 5, options: { modelFile: path.join(root, 'gone.json') } },
+        ],
+      },
+      'broken',
+    );
+    const r = await evaluateCollection(dir, [broken], { indexDir: path.join(root, 'idx') });
+    expect(r.profiles[0].stages[1]).toMatchObject({
+      degraded: 2,
+      error: expect.stringMatching(/gone\.json/),
+    });
+    expect(r.profiles[0].stages[0].degraded).toBe(0);
+    expect(degradedNotes(r)).toEqual([
+      expect.stringMatching(/^fruit: broken 2:ltr failed or ran over its budget in 2 queries .*gone\.json/),
+    ]);
   });
 
   it('names the input that is wrong', async () => {

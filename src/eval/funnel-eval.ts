@@ -44,6 +44,8 @@ export interface StageEval {
   work: Record<string, number>;
   /** Queries in which the stage failed or ran over its budget (its input order was passed on). */
   degraded: number;
+  /** The first such query's reason, when there was one. */
+  error?: string;
 }
 
 export interface ProfileEval {
@@ -88,6 +90,7 @@ export async function evaluateFunnel(
     const times: number[][] = specs.map(() => []);
     const work: Record<string, number>[] = specs.map(() => ({}));
     const degraded = specs.map(() => 0);
+    const errors: (string | undefined)[] = specs.map(() => undefined);
     const labels: string[] = specs.map((s, i) => `${i + 1}:${s.model}`);
     const totals: number[] = [];
     let done = 0;
@@ -102,7 +105,10 @@ export async function evaluateFunnel(
       r.trace.forEach((t, i) => {
         labels[i] = t.stage;
         times[i].push(t.ms);
-        if (t.status !== 'ok') degraded[i]++;
+        if (t.status !== 'ok') {
+          degraded[i]++;
+          errors[i] ??= t.error ?? t.status;
+        }
         for (const [k, v] of Object.entries(t.work)) work[i][k] = (work[i][k] ?? 0) + v;
       });
       totals.push(r.ms);
@@ -120,6 +126,7 @@ export async function evaluateFunnel(
         latencyMs: latencyOf(times[i]),
         work: meanWork,
         degraded: degraded[i],
+        ...(errors[i] !== undefined ? { error: errors[i] } : {}),
       };
     });
     out.push({ profile: profile.name, funnel: describeProfile(profile), stages, totalMs: latencyOf(totals) });

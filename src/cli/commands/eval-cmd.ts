@@ -10,7 +10,13 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { type CollectionEval, evaluateCollection } from '../../eval/collection-eval.js';
 import { checkCollection, listCollections } from '../../eval/collections.js';
-import { collectionsTable, evalCharts, evalReportHtml, stageTable } from '../../eval/eval-report.js';
+import {
+  collectionsTable,
+  degradedNotes,
+  evalCharts,
+  evalReportHtml,
+  stageTable,
+} from '../../eval/eval-report.js';
 import { formatTable } from '../../eval/table.js';
 import { err, json, out, UsageError } from '../io.js';
 import { pickProfile } from '../profiles.js';
@@ -75,5 +81,6 @@ export function register(program: Command): void {
         out('');
       }
       for (const r of results) out(`${formatTable(stageTable(r))}\n`);
+      for (const r of results) for (const note of degradedNotes(r)) err(`warning: ${note}`);
     });
 }
