@@ -96,6 +96,9 @@ describe('local GGUF model (node-llama-cpp)', () => {
         type: 'model',
         response: [{ type: 'functionCall', name: 'search', params: { query: 'x' }, result: '[3] found' }],
       },
+    ]);
+    expect(toHistory([{ role: 'user', content: 'q' }])).toEqual([
+      { type: 'user', text: 'q' },
       { type: 'model', response: [] },
     ]);
     expect(() => toHistory([{ role: 'tool', tool_call_id: 'zz', content: '' }])).toThrow(/unknown call zz/);

@@ -90,7 +90,10 @@ function loadModel(path: string, gpuLayers: 'auto' | number): Promise<Loaded> {
   return loaded;
 }
 
-/** OpenAI-style messages as node-llama-cpp's chat history, ending with the model's turn to answer. */
+/**
+ * OpenAI-style messages as node-llama-cpp's chat history, ending with the model's turn to answer:
+ * an assistant message and the results of its tool calls become one model response.
+ */
 export function toHistory(messages: readonly ChatMessage[]): HistoryItem[] {
   const history: HistoryItem[] = [];
   const calls = new Map<string, FunctionCallItem>();
@@ -116,7 +119,9 @@ export function toHistory(messages: readonly ChatMessage[]): HistoryItem[] {
       call.result = m.content;
     }
   }
-  history.push({ type: 'model', response: [] });
+  // The model's turn: a new one after the user, or the same one continued after its tool calls'
+  // results (as node-llama-cpp's own chat session continues a response after a function call).
+  if (history[history.length - 1]?.type !== 'model') history.push({ type: 'model', response: [] });
   return history;
 }
 
