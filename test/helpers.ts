@@ -5,7 +5,7 @@ import { Engine } from '../src/engine.js';
 import { seeded } from '../src/eval/needle/random.js';
 import type { DocumentInput } from '../src/types.js';
 
-/** A fresh temporary directory, removed by the returned cleanup. */
+/** A fresh temporary directory under the OS temp folder (left for the OS to clear). */
 export function tempDir(prefix = 'funnel-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

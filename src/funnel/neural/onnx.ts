@@ -116,11 +116,26 @@ function commonOptions(src: OptionSource, envName: string, batchSize: number): C
   };
 }
 
-/** Throws when the stage may not start another batch. */
-function checkLimits(ctx: StageContext): void {
-  ctx.signal?.throwIfAborted();
-  if (performance.now() > ctx.deadline)
-    throw new FunnelError('IO', `${ctx.trace.stage}: past the stage's time budget`);
+/**
+ * `fn` over `items` in batches of `size`, results in order; before each batch the caller's signal
+ * and the stage's deadline are checked (a batch is not started past them).
+ */
+async function inBatches<T, R>(
+  items: readonly T[],
+  size: number,
+  ctx: StageContext,
+  fn: (batch: T[]) => Promise<R[]>,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let from = 0; from < items.length; from += size) {
+    ctx.signal?.throwIfAborted();
+    if (performance.now() > ctx.deadline)
+      throw new FunnelError('IO', `${ctx.trace.stage}: past the stage's time budget`);
+    const batch = items.slice(from, from + size);
+    count(ctx, 'inputs', batch.length);
+    out.push(...(await fn(batch)));
+  }
+  return out;
 }
 
 /** The rows of a [rows, columns] tensor. */
@@ -153,19 +168,15 @@ export class OnnxRerankStage implements ObjectRankStage {
     count(ctx, 'missing', judged.missing);
     const question = ctx.question.trim();
     const docs = judged.passages.map((p) => passageInput(p, o.maxChars));
-    const scores: number[] = [];
-    for (let from = 0; from < docs.length; from += o.batchSize) {
-      checkLimits(ctx);
-      const batch = docs.slice(from, from + o.batchSize);
+    const scores = await inBatches(docs, o.batchSize, ctx, async (batch) => {
       const encoded = tokenizer(
         batch.map(() => question),
         { text_pair: batch, padding: true, truncation: true, max_length: o.maxLength },
       );
-      count(ctx, 'inputs', batch.length);
       count(ctx, 'tokens', Number(encoded.attention_mask.data.reduce((a: bigint, b: bigint) => a + b, 0n)));
       const { logits } = await model(encoded);
-      for (const row of rows(logits)) scores.push(relevance(row));
-    }
+      return rows(logits).map(relevance);
+    });
     return ranked(judged.candidates, scores, scores, ONNX_RERANK_FEATURE, ctx, this.spec.keep);
   }
 }
@@ -195,15 +206,11 @@ export class OnnxEmbedStage implements ObjectRankStage {
       queryPrefix + ctx.question.trim(),
       ...judged.passages.map((p) => documentPrefix + passageInput(p, o.maxChars)),
     ];
-    const vectors: Float32Array[] = [];
-    for (let from = 0; from < texts.length; from += o.batchSize) {
-      checkLimits(ctx);
-      const batch = texts.slice(from, from + o.batchSize);
+    const vectors = await inBatches(texts, o.batchSize, ctx, async (batch) => {
       const encoded = tokenizer(batch, { padding: true, truncation: true, max_length: o.maxLength });
-      count(ctx, 'inputs', batch.length);
       const out = await model(encoded);
-      vectors.push(...pool(out.sentence_embedding ?? out.last_hidden_state, encoded.attention_mask, pooling));
-    }
+      return pool(out.sentence_embedding ?? out.last_hidden_state, encoded.attention_mask, pooling);
+    });
     const [q, ...docs] = vectors;
     const raw = docs.map((v) => cosine(q, v));
     const prev = minMax(judged.candidates.map((c) => c.score));
