@@ -84,6 +84,30 @@ describe('funnel CLI', () => {
     expect(none.answer.citations.length).toBeGreaterThan(0);
   });
 
+  it("judges the funnel's candidates with a local GGUF model and writes qrels", () => {
+    const index = path.join(tempDir(), 'idx');
+    funnel('index', path.join(FIXTURES, 'notes'), '--index', index);
+    const dir = tempDir();
+    const model = path.join(dir, 'judge.gguf');
+    // One passage a request (--batch 1), so this one reply grades every pair 3.
+    writeTinyGguf(model, ['{"grades":▁[{"n":▁1,', '▁"grade":▁3}]}']);
+    const queries = path.join(dir, 'q.jsonl');
+    fs.writeFileSync(queries, '{"_id":"q1","text":"sourdough starter"}\n{"_id":"q2","text":"tomatoes"}\n');
+    const qrels = path.join(dir, 'qrels.tsv');
+    const args = ['judge', '--index', index, '--queries', queries, '--out', qrels, '--batch', '1'];
+    const r = funnel(...args, '--gguf', model, '--json');
+    expect(r.stderr).toMatch(/with judge\.gguf at local .*judge\.gguf/);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ model: 'judge.gguf', queries: 2, failed: 0 });
+    expect(summary.graded).toBe(summary.pairs);
+    const lines = fs.readFileSync(qrels, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('query-id\tcorpus-id\tscore');
+    expect(lines.slice(1)).toContainEqual(expect.stringMatching(/^q1\tsub\/bread\.txt#[0-9a-f]{12}\t3$/));
+    expect(lines.slice(1)).toContainEqual(expect.stringMatching(/^q2\tgarden\.md#[0-9a-f]{12}\t3$/));
+    expect(funnel(...args, '--gguf', model, '--model', 'x').stderr).toMatch(/--gguf runs a local model/);
+  });
+
   it('asks a question through the funnel, lists profiles and explains a ranking', () => {
     const index = path.join(tempDir(), 'idx');
     funnel('index', path.join(FIXTURES, 'notes'), '--index', index);

@@ -2,7 +2,8 @@
  * @module cli/commands/judge-cmd
  * `funnel judge --index <dir> --queries <queries.jsonl> --out <qrels.tsv> [--depth 20]`: the top
  * `depth` candidates of the funnel for each query, graded 0-3 by a chat model (FUNNEL_LLM_BASE_URL /
- * FUNNEL_LLM_MODEL / FUNNEL_LLM_API_KEY, or --base-url / --model), written as BEIR qrels for
+ * FUNNEL_LLM_MODEL / FUNNEL_LLM_API_KEY, or --base-url / --model; or a local GGUF model run in this
+ * process, --gguf), written as BEIR qrels for
  * `funnel train --qrels`. A line per query on stderr, a summary; exit 3 when some pairs stayed
  * ungraded (they are left out of the qrels: unjudged, not irrelevant), 1 when none could be graded
  * (then nothing is written, so an earlier file at --out survives a model server that is down).
@@ -17,6 +18,8 @@ import { readQueries } from '../../eval/beir.js';
 import { type JudgePair, judgePairs, qrelsText } from '../../funnel/judge.js';
 import { toPassages } from '../../funnel/passages.js';
 import { runFunnel } from '../../funnel/runner.js';
+import type { ChatClient } from '../../reader/chat-types.js';
+import { LlamaCppClient } from '../../reader/llama-cpp-client.js';
 import { OpenAIClient } from '../../reader/openai-client.js';
 import { EXIT, err, json, out, parseIntOption, UsageError } from '../io.js';
 import { pickProfile } from '../profiles.js';
@@ -30,6 +33,7 @@ interface JudgeFlags {
   config?: string;
   baseUrl?: string;
   model?: string;
+  gguf?: string;
   batch: number;
   concurrency: number;
   json?: boolean;
@@ -40,7 +44,20 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** Failures listed one per line before the summary. */
 const SHOWN_FAILURES = 20;
 
-function judgeClient(flags: JudgeFlags): OpenAIClient {
+/** The judge: its chat client, where it runs (for messages) and what frees it. */
+interface Judge {
+  client: ChatClient;
+  endpoint: string;
+  close: () => Promise<void>;
+}
+
+function judgeClient(flags: JudgeFlags): Judge {
+  if (flags.gguf !== undefined) {
+    if (flags.baseUrl !== undefined || flags.model !== undefined)
+      throw new UsageError('--gguf runs a local model: give it without --base-url and --model');
+    const client = new LlamaCppClient({ modelPath: flags.gguf });
+    return { client, endpoint: `local ${path.resolve(flags.gguf)}`, close: () => client.close() };
+  }
   const baseUrl = flags.baseUrl ?? process.env.FUNNEL_LLM_BASE_URL;
   const model = flags.model ?? process.env.FUNNEL_LLM_MODEL;
   const missing = [
@@ -52,7 +69,8 @@ function judgeClient(flags: JudgeFlags): OpenAIClient {
       `no judge model configured: ${missing.join(', ')}. Point it at any OpenAI-compatible server, e.g. FUNNEL_LLM_BASE_URL=http://127.0.0.1:8080/v1 FUNNEL_LLM_MODEL=qwen2.5-7b-instruct (FUNNEL_LLM_API_KEY when the server wants one)`,
     );
   try {
-    return new OpenAIClient({ baseUrl, model });
+    const client = new OpenAIClient({ baseUrl, model });
+    return { client, endpoint: client.endpoint, close: async () => {} };
   } catch (e) {
     if (e instanceof InvalidArgumentError) throw new UsageError(e.message);
     throw e;
@@ -71,11 +89,16 @@ export function register(program: Command): void {
     .option('--config <file>', 'config file with more profiles (default: $FUNNEL_CONFIG)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint (default: $FUNNEL_LLM_BASE_URL)')
     .option('--model <name>', 'judge model (default: $FUNNEL_LLM_MODEL)')
+    .option(
+      '--gguf <file>',
+      'a local GGUF chat model to judge with, run in this process (needs node-llama-cpp)',
+    )
     .option('--batch <n>', 'passages per request', parseIntOption('--batch', 1, 100), 8)
     .option('--concurrency <n>', 'requests in flight', parseIntOption('--concurrency', 1, 64), 1)
     .option('--json', 'print the summary as JSON')
     .action(async (flags: JudgeFlags) => {
-      const client = judgeClient(flags);
+      const judge = judgeClient(flags);
+      const { client, endpoint } = judge;
       const profile = pickProfile(flags.profile, flags.config);
       const outDir = path.dirname(path.resolve(flags.out));
       if (!fs.existsSync(outDir) || !fs.statSync(outDir).isDirectory())
@@ -107,9 +130,7 @@ export function register(program: Command): void {
         await engine.close();
       }
       if (pairs.length > 0)
-        err(
-          `judging ${pairs.length} pairs of ${pending.size} queries with ${client.model} at ${client.endpoint}`,
-        );
+        err(`judging ${pairs.length} pairs of ${pending.size} queries with ${client.model} at ${endpoint}`);
 
       const started = performance.now();
       const result = await judgePairs(client, pairs, {
@@ -125,7 +146,7 @@ export function register(program: Command): void {
             q.failed > 0 ? `, ${q.failed} failed (${b.failed[0]?.reason ?? 'see the summary'})` : '';
           err(`[${++done}/${total}] ${b.qid}: ${plural(q.pairs, 'pair')}, ${q.graded} graded${failed}`);
         },
-      });
+      }).finally(() => judge.close());
       const seconds = (performance.now() - started) / 1000;
 
       // Nothing graded (the model server is down, or never answers in the format): an error, and an
@@ -147,7 +168,7 @@ export function register(program: Command): void {
       if (flags.json) {
         return json({
           model: client.model,
-          endpoint: client.endpoint,
+          endpoint,
           profile: profile.name,
           depth: flags.depth,
           queries: total,
