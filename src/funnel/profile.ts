@@ -85,7 +85,8 @@ const BUILTIN: { name: string; description: string; stages: RawStage[] }[] = [
     stages: [
       { kind: 'retrieve', model: 'bm25+prf', keep: 30_000 },
       { kind: 'rerank', model: 'ltr', keep: 117 },
-      { kind: 'read', model: 'gguf', keep: 117 },
+      // A model on the CPU reads ~6,000 tokens of passages in minutes, not seconds.
+      { kind: 'read', model: 'gguf', keep: 117, budgetMs: 600_000 },
     ],
   },
 ];
