@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { cacheDir } from './cache-dir.js';
 import { type LoadReport, loadCached } from './cached-resource.js';
+import { DotKernel } from './dot-kernel.js';
 import {
   EMBEDDINGS_FORMAT,
   EMBEDDINGS_MAGIC,
@@ -136,6 +137,8 @@ export class Embeddings {
   }
 
   private readonly memo = new Map<string, Neighbour[]>();
+  /** The dot products of a search, over the rows searched so far (made on the first search). */
+  private kernel: DotKernel | null = null;
 
   private search(word: string, k: number, candidates: number): Neighbour[] {
     const q = this.rank(word);
@@ -145,26 +148,13 @@ export class Embeddings {
     const dims = this.dimensions;
     const v = this.vectors;
     const scales = this.scales;
-    const query = v.subarray(q * dims, (q + 1) * dims);
+    if (this.kernel === null || this.kernel.rows < n) this.kernel = new DotKernel(v, dims, n);
+    const dots = this.kernel.dots(q, n);
     const top = new TopK(Math.min(k, n));
-    const end4 = dims & ~3;
     let threshold = Number.NEGATIVE_INFINITY;
-    for (let r = 0, base = 0; r < n; r++, base += dims) {
+    for (let r = 0; r < n; r++) {
       if (r === q) continue;
-      // Four independent sums: about 1.5x faster than one in V8 (small integers, no overflow).
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let d = 0;
-      for (; d < end4; d += 4) {
-        s0 += query[d] * v[base + d];
-        s1 += query[d + 1] * v[base + d + 1];
-        s2 += query[d + 2] * v[base + d + 2];
-        s3 += query[d + 3] * v[base + d + 3];
-      }
-      for (; d < dims; d++) s0 += query[d] * v[base + d];
-      const score = (s0 + s1 + s2 + s3) * scales[r];
+      const score = dots[r] * scales[r];
       if (score > threshold) {
         top.offer(score, r);
         threshold = top.threshold;
