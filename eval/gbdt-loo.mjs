@@ -5,13 +5,14 @@
 // nine English collections. Prints nDCG@10 of stage 1, the linear ranker and the trees on each
 // held-out collection (nDCG over the 200 candidates, ideal over all judgments). docs/RANKING.md
 // has the result (the trees lose). After `npm run build`:
-//   node eval/gbdt-loo.mjs [trees=100] [depth=3] [lr=0.1] [minleaf=200] [qnorm=1]
+//   node eval/gbdt-loo.mjs [trees=200] [depth=3] [lr=0.1] [minleaf=200] [qnorm=1]
 // qnorm=1 rescales each feature to [0, 1] within each query's candidates first.
 import os from 'node:os';
 import path from 'node:path';
 const D = new URL('../dist/funnel/', import.meta.url).href;
 const { collectionIndex, collectionData } = await import(D + 'train-data.js');
 const { trainLinear, ndcg10, idealDcg10 } = await import(D + 'train.js');
+const { scoreRows } = await import(D + 'ltr-model.js');
 const DATA = path.join(import.meta.dirname, '..', '..', 'shared', 'data');
 const NAMES = ['cranfield', 'cisi', 'med', 'adi', 'lisa', 'time', 'cystic-fibrosis', 'scifact', 'nfcorpus'];
 const spec = { kind: 'retrieve', model: 'bm25+prf', keep: 200, budgetMs: 1e9, options: {} };
@@ -55,14 +56,12 @@ function binOf(e, x) { let lo = 0, hi = e.length; while (lo < hi) { const m = (l
 
 function train(queries) {
   const edges = bins(queries);
-  const rows = [];
-  const qOf = [];
   const qStart = [];
   let n = 0;
   for (const q of queries) { qStart.push(n); n += q.ids.length; }
   const X = new Uint8Array(n * F);
   let r = 0;
-  queries.forEach((q, k) => {
+  queries.forEach((q) => {
     for (let i = 0; i < q.ids.length; i++, r++) for (let j = 0; j < F; j++) X[r * F + j] = binOf(edges[j], q.values[i * F + j]);
   });
   const groupSize = new Map();
@@ -137,16 +136,21 @@ function grow(X, n, grad, hess, edges) {
   build(0, n, 0);
   return nodes;
 }
-function predictBins(tree, X, r) { let k = 0; for (;;) { const nd = tree[k]; if (nd.leaf) return nd.value; k = X[r * F + nd.f] <= nd.b ? nd.left : nd.right; } }
-function predict(model, q) {
-  const m = q.ids.length, s = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    const bin = new Uint8Array(F);
-    for (let j = 0; j < F; j++) bin[j] = binOf(model.edges[j], q.values[i * F + j]);
-    let x = 0;
-    for (const tree of model.trees) { let k = 0; for (;;) { const nd = tree[k]; if (nd.leaf) { x += LR * nd.value; break; } k = bin[nd.f] <= nd.b ? nd.left : nd.right; } }
-    s[i] = x;
+/** The leaf value `tree` gives the binned row at `X[r * F ...]`. */
+function predictBins(tree, X, r) {
+  let k = 0;
+  for (;;) {
+    const nd = tree[k];
+    if (nd.leaf) return nd.value;
+    k = X[r * F + nd.f] <= nd.b ? nd.left : nd.right;
   }
+}
+function predict(model, q) {
+  const m = q.ids.length;
+  const X = new Uint8Array(m * F);
+  for (let i = 0; i < m; i++) for (let j = 0; j < F; j++) X[i * F + j] = binOf(model.edges[j], q.values[i * F + j]);
+  const s = new Float64Array(m);
+  for (let i = 0; i < m; i++) for (const tree of model.trees) s[i] += LR * predictBins(tree, X, i);
   return s;
 }
 function meanNdcg(queries, scoreOf) {
@@ -159,7 +163,11 @@ for (let c = 0; c < sets.length; c++) {
   const test = sets[c].queries;
   const base = meanNdcg(test, (q) => Float64Array.from({ length: q.ids.length }, (_, i) => q.values[i * F]));
   const lin = trainLinear(trainQ, sets[0].features);
-  const linS = meanNdcg(test, (q) => { const s = new Float64Array(q.ids.length); for (let i = 0; i < q.ids.length; i++) { let x = 0; for (let j = 0; j < F; j++) x += lin.weights[j] * (q.values[i * F + j] - lin.mean[j]) / lin.std[j]; s[i] = x; } return s; });
+  const linS = meanNdcg(test, (q) => {
+    const s = new Float64Array(q.ids.length);
+    scoreRows(lin, sets[0].features, q.values, s);
+    return s;
+  });
   const t0 = Date.now();
   const model = train(trainQ);
   const gb = meanNdcg(test, (q) => predict(model, q));

@@ -28,10 +28,19 @@ export interface Profile {
   stages: StageSpec[];
 }
 
+/** The rerank models of funnel/neural (model servers, and local ONNX folders). */
+export const NEURAL_RERANK_MODELS = [
+  'embed',
+  'rerank-api',
+  'llm-rerank',
+  'onnx-rerank',
+  'onnx-embed',
+] as const;
+
 /** Models each kind of stage knows; a profile naming another is rejected on load. */
 export const STAGE_MODELS: Record<StageKind, readonly string[]> = {
   retrieve: ['bm25', 'bm25+expand', 'bm25+prf', 'bm25+expand+prf', 'bm25+hop', 'bm25+prf+hop'],
-  rerank: ['ltr', 'embed', 'rerank-api', 'llm-rerank', 'onnx-rerank', 'onnx-embed'],
+  rerank: ['ltr', ...NEURAL_RERANK_MODELS],
   read: ['extractive', 'llm', 'gguf', 'none'],
 };
 

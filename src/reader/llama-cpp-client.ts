@@ -11,7 +11,8 @@
 
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { BadInputError, FunnelError, InvalidArgumentError } from '../errors.js';
+import { BadInputError, InvalidArgumentError } from '../errors.js';
+import { optionalPackage } from '../optional-package.js';
 import type {
   ChatCallOptions,
   ChatClient,
@@ -50,36 +51,26 @@ interface FunctionCallItem {
 
 // biome-ignore lint/suspicious/noExplicitAny: the optional package's types are not a dependency of the build
 type Module = any;
-// biome-ignore lint/suspicious/noExplicitAny: see Module
-type Loaded = { model: any; llama: any };
 
-let modulePromise: Promise<Module> | undefined;
-const models = new Map<string, Promise<Loaded>>();
+const loadModule = optionalPackage('node-llama-cpp', NODE_LLAMA_CPP_VERSION, 'local model');
+/** llama.cpp's bindings, once per process; then each model file once per path and GPU setting. */
+let llamaPromise: Promise<Module> | undefined;
+const models = new Map<string, Promise<Module>>();
 
-/** node-llama-cpp, loaded once; a clear error when it is not installed. */
-function loadModule(): Promise<Module> {
-  const name = 'node-llama-cpp'; // a variable: the build does not need the package
-  modulePromise ??= import(name).catch((err: unknown) => {
-    modulePromise = undefined;
-    throw new FunnelError(
-      'IO',
-      `local model: the optional package node-llama-cpp is not installed (${(err as Error).message}); ` +
-        `install it with: npm install node-llama-cpp@${NODE_LLAMA_CPP_VERSION}`,
-      { cause: err },
-    );
-  });
-  return modulePromise;
-}
-
-function loadModel(path: string, gpuLayers: 'auto' | number): Promise<Loaded> {
+function loadModel(path: string, gpuLayers: 'auto' | number): Promise<Module> {
   const key = `${path}\u0000${gpuLayers}`;
   let loaded = models.get(key);
   if (loaded === undefined) {
     loaded = (async () => {
-      const mod = await loadModule();
-      const llama = await mod.getLlama({ build: 'never', progressLogs: false, logLevel: 'error' });
+      llamaPromise ??= loadModule().then((mod) =>
+        mod.getLlama({ build: 'never', progressLogs: false, logLevel: 'error' }),
+      );
+      const llama = await llamaPromise.catch((err: unknown) => {
+        llamaPromise = undefined;
+        throw err;
+      });
       try {
-        return { llama, model: await llama.loadModel({ modelPath: path, gpuLayers }) };
+        return await llama.loadModel({ modelPath: path, gpuLayers });
       } catch (err) {
         throw new BadInputError(path, `cannot load the GGUF model: ${(err as Error).message}`);
       }
@@ -154,8 +145,7 @@ export class LlamaCppClient implements ChatClient {
   private readonly contextSize: number;
   private readonly temperature: number;
   private readonly gpuLayers: 'auto' | number;
-  // biome-ignore lint/suspicious/noExplicitAny: see Module
-  private chatPromise: Promise<{ chat: any; context: any }> | undefined;
+  private chatPromise: Promise<{ chat: Module; context: Module }> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: LlamaCppClientOptions = {}) {
@@ -182,7 +172,7 @@ export class LlamaCppClient implements ChatClient {
     this.chatPromise ??= (async () => {
       if (!existsSync(this.path)) throw new BadInputError(this.path, 'no such model file');
       const mod = await loadModule();
-      const { model } = await loadModel(this.path, this.gpuLayers);
+      const model = await loadModel(this.path, this.gpuLayers);
       const contextSize = Math.min(this.contextSize, model.trainContextSize ?? this.contextSize);
       const context = await model.createContext({ contextSize });
       return { chat: new mod.LlamaChat({ contextSequence: context.getSequence() }), context };
@@ -211,13 +201,12 @@ export class LlamaCppClient implements ChatClient {
           ]),
         )
       : undefined;
-    const onText = options.onText;
     const result = await chat.generateResponse(toHistory(request.messages), {
       maxTokens: request.maxTokens,
       temperature: request.temperature ?? this.temperature,
       signal: options.signal,
       functions,
-      onTextChunk: onText ? (text: string) => onText(text) : undefined,
+      onTextChunk: options.onText,
     });
     const toolCalls: ToolCall[] = (
       (result.functionCalls ?? []) as { functionName: string; params: unknown }[]

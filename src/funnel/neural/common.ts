@@ -85,6 +85,19 @@ export function minMax(scores: readonly number[]): number[] {
 }
 
 /**
+ * Each candidate's model value `raw` (a cosine) as its score, interpolated with its previous
+ * stage's min-max normalised score: `alpha * prev + (1 - alpha) * raw`.
+ */
+export function interpolated(
+  candidates: readonly Candidate[],
+  raw: readonly number[],
+  alpha: number,
+): number[] {
+  const prev = minMax(candidates.map((c) => c.score));
+  return raw.map((value, i) => alpha * prev[i] + (1 - alpha) * value);
+}
+
+/**
  * The stage's output: each candidate with `score` set, recorded under the stage label, and its raw
  * model value kept as feature `feature`; sorted by score (ties by id), at most `keep`.
  */

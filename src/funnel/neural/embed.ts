@@ -16,7 +16,15 @@ import { InvalidArgumentError } from '../../errors.js';
 import { estimateTokens } from '../../reader/budget.js';
 import type { StageSpec } from '../profile.js';
 import type { Candidate, ObjectRankStage, StageContext } from '../types.js';
-import { callLimits, count, judgedPassages, minMax, optionSource, passageInput, ranked } from './common.js';
+import {
+  callLimits,
+  count,
+  interpolated,
+  judgedPassages,
+  optionSource,
+  passageInput,
+  ranked,
+} from './common.js';
 import { endpointFromOptions, type JsonEndpoint } from './http.js';
 import { numberOption, type OptionSource, requiredString } from './options.js';
 
@@ -103,8 +111,7 @@ export class EmbedStage implements ObjectRankStage {
       }
       return cosine(question, v);
     });
-    const prev = minMax(judged.candidates.map((c) => c.score));
-    const scores = raw.map((cos, i) => alpha * prev[i] + (1 - alpha) * cos);
+    const scores = interpolated(judged.candidates, raw, alpha);
     return ranked(judged.candidates, scores, raw, EMBED_FEATURE, ctx, this.spec.keep);
   }
 

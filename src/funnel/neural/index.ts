@@ -8,7 +8,7 @@
 
 import { InvalidArgumentError } from '../../errors.js';
 import { CandidateSet } from '../candidate-set.js';
-import type { StageSpec } from '../profile.js';
+import { NEURAL_RERANK_MODELS, type StageSpec } from '../profile.js';
 import type { ObjectRankStage, RankStage } from '../types.js';
 import { EmbedStage } from './embed.js';
 import { LlmRerankStage } from './llm-rerank.js';
@@ -21,14 +21,8 @@ export { LlmRerankStage, parsePermutation } from './llm-rerank.js';
 export { OnnxEmbedStage, OnnxRerankStage } from './onnx.js';
 export { RerankApiStage } from './rerank-api.js';
 
-/** The rerank models of this folder, as profiles name them. */
-export const NEURAL_RERANK_MODELS = [
-  'embed',
-  'rerank-api',
-  'llm-rerank',
-  'onnx-rerank',
-  'onnx-embed',
-] as const;
+/** The rerank models of this folder, as profiles name them (listed with every model in profile). */
+export { NEURAL_RERANK_MODELS };
 
 /** Whether `spec` names a rerank model of this folder. */
 export function isNeuralModel(spec: StageSpec): boolean {

@@ -23,9 +23,10 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { BadInputError, FunnelError, InvalidArgumentError } from '../../errors.js';
+import { optionalPackage } from '../../optional-package.js';
 import type { StageSpec } from '../profile.js';
 import type { Candidate, ObjectRankStage, StageContext } from '../types.js';
-import { count, judgedPassages, minMax, optionSource, passageInput, ranked } from './common.js';
+import { count, interpolated, judgedPassages, optionSource, passageInput, ranked } from './common.js';
 import { cosine } from './embed.js';
 import { numberOption, type OptionSource, requiredString, stringOption } from './options.js';
 
@@ -41,31 +42,18 @@ interface Loaded {
   model: Any;
 }
 
-let modulePromise: Promise<Any> | undefined;
+const loadModule = optionalPackage(
+  '@huggingface/transformers',
+  TRANSFORMERS_VERSION,
+  'local ONNX model',
+  (mod) => {
+    mod.env.allowRemoteModels = false;
+    mod.env.allowLocalModels = true;
+  },
+);
 const folders = new Map<string, Promise<Loaded>>();
 /** Loads run one at a time: each sets the package's global model path. */
 let loading: Promise<unknown> = Promise.resolve();
-
-function loadModule(): Promise<Any> {
-  const name = '@huggingface/transformers'; // a variable: the build does not need the package
-  modulePromise ??= import(name).then(
-    (mod) => {
-      mod.env.allowRemoteModels = false;
-      mod.env.allowLocalModels = true;
-      return mod;
-    },
-    (err: unknown) => {
-      modulePromise = undefined;
-      throw new FunnelError(
-        'IO',
-        `local ONNX model: the optional package @huggingface/transformers is not installed (${(err as Error).message}); ` +
-          `install it with: npm install @huggingface/transformers@${TRANSFORMERS_VERSION}`,
-        { cause: err },
-      );
-    },
-  );
-  return modulePromise;
-}
 
 /** The tokenizer and model of folder `dir` (an absolute path), loaded once per process. */
 function loadFolder(dir: string, kind: 'rerank' | 'embed', dtype: string): Promise<Loaded> {
@@ -213,8 +201,7 @@ export class OnnxEmbedStage implements ObjectRankStage {
     });
     const [q, ...docs] = vectors;
     const raw = docs.map((v) => cosine(q, v));
-    const prev = minMax(judged.candidates.map((c) => c.score));
-    const scores = raw.map((cos, i) => alpha * prev[i] + (1 - alpha) * cos);
+    const scores = interpolated(judged.candidates, raw, alpha);
     return ranked(judged.candidates, scores, raw, ONNX_EMBED_FEATURE, ctx, this.spec.keep);
   }
 }

@@ -29,25 +29,23 @@ class Bytes {
     this.parts.push(b);
     this.length += b.length;
   }
-  u32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v);
+  /** A little-endian number of `size` bytes, written by `write`. */
+  private fixed(size: number, write: (b: Buffer) => void): void {
+    const b = Buffer.alloc(size);
+    write(b);
     this.push(b);
+  }
+  u32(v: number): void {
+    this.fixed(4, (b) => b.writeUInt32LE(v));
   }
   i32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeInt32LE(v);
-    this.push(b);
+    this.fixed(4, (b) => b.writeInt32LE(v));
   }
   f32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeFloatLE(v);
-    this.push(b);
+    this.fixed(4, (b) => b.writeFloatLE(v));
   }
   u64(v: number): void {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(v));
-    this.push(b);
+    this.fixed(8, (b) => b.writeBigUInt64LE(BigInt(v)));
   }
   str(s: string): void {
     const b = Buffer.from(s, 'utf8');
@@ -63,22 +61,21 @@ class Bytes {
   }
 }
 
+/** One value of a scalar type (a metadata value, or an element of an array value). */
+function writeScalar(out: Bytes, kind: number, x: number | string): void {
+  if (kind === Kind.STRING) out.str(x as string);
+  else if (kind === Kind.U32) out.u32(x as number);
+  else if (kind === Kind.I32) out.i32(x as number);
+  else out.f32(x as number);
+}
+
 function writeValue(out: Bytes, v: Value): void {
   out.u32(v.kind);
-  if (!('of' in v)) {
-    if (typeof v.value === 'string') out.str(v.value);
-    else if (v.kind === Kind.U32) out.u32(v.value);
-    else if (v.kind === Kind.I32) out.i32(v.value);
-    else out.f32(v.value);
-  } else {
+  if ('of' in v) {
     out.u32(v.of);
     out.u64(v.value.length);
-    for (const x of v.value) {
-      if (v.of === Kind.STRING) out.str(x as string);
-      else if (v.of === Kind.I32) out.i32(x as number);
-      else out.f32(x as number);
-    }
-  }
+    for (const x of v.value) writeScalar(out, v.of, x);
+  } else writeScalar(out, v.kind, v.value);
 }
 
 /** ChatML, as Jinja: what the chat wrapper of a real model is resolved from. */
